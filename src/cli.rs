@@ -1,0 +1,119 @@
+//! The command line: one clap struct per subcommand, each with its own `run`,
+//! and [`exit_code`], the one place that maps outcomes to exit codes.
+//!
+//! Data goes to stdout; diagnostics go to stderr with a `leadfuzz:` prefix.
+
+use crate::classify::{Class, classify_bytes};
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit code: the input conforms (valid body).
+pub const EXIT_OK: u8 = 0;
+/// Exit code: a nonconformance (an invalid body for `validate`).
+pub const EXIT_FINDING: u8 = 1;
+/// Exit code: usage, I/O or connection error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Generate, serve and check bodies for the Close sandbox initialize endpoint.
+#[derive(Debug, Parser)]
+#[command(name = "leadfuzz", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Classify a body as valid, ambiguous or invalid and print the verdict as
+    /// one JSON object. Exit 0 valid (or ambiguous), 1 invalid, 2 unreadable.
+    Validate(ValidateArgs),
+}
+
+/// Arguments of `leadfuzz validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The body to read; `-` or nothing reads stdin.
+    pub file: Option<PathBuf>,
+    /// Also reject what breaks Close's meaning (confidence outside 0..=100,
+    /// negative value, unknown period, impossible date), and exit 1 for
+    /// ambiguous bodies.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Runs the parsed command line and says how it ended.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Validate(args) => args.run(),
+    }
+}
+
+/// Maps the outcome of [`run`] to the process exit code, printing errors.
+/// A closed stdout (`leadfuzz gen | head`) is a normal end, not an error.
+pub fn exit_code(outcome: anyhow::Result<u8>) -> ExitCode {
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            let broken_pipe = err.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+                    || cause.downcast_ref::<crate::Error>().is_some_and(
+                        |e| matches!(e, crate::Error::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe),
+                    )
+            });
+            if broken_pipe {
+                return ExitCode::from(EXIT_OK);
+            }
+            eprintln!("leadfuzz: error: {err:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// Reads a whole file, or stdin for `None` and `-`.
+fn read_input(file: Option<&PathBuf>) -> anyhow::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    match file {
+        Some(path) if path.as_os_str() != "-" => {
+            body = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?
+        }
+        _ => {
+            std::io::stdin()
+                .read_to_end(&mut body)
+                .context("cannot read stdin")?;
+        }
+    }
+    Ok(body)
+}
+
+impl ValidateArgs {
+    fn run(self) -> anyhow::Result<u8> {
+        let body = read_input(self.file.as_ref())?;
+        let verdict = classify_bytes(&body, self.strict);
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer(&mut out, &verdict)?;
+        writeln!(out)?;
+        out.flush()?;
+        let rejected = match verdict.class {
+            Class::Valid => false,
+            Class::Ambiguous => self.strict,
+            Class::Invalid => true,
+        };
+        Ok(if rejected { EXIT_FINDING } else { EXIT_OK })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

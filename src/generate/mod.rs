@@ -1,0 +1,3 @@
+//! Body generation.
+
+pub mod arb;

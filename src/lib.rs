@@ -1,0 +1,34 @@
+//! leadfuzz generates, serves and checks bodies for the Klavis "Close sandbox"
+//! initialize endpoint, `POST /sandbox/close/{sandbox_id}/initialize`.
+//!
+//! The core is pure (no I/O, no async): [`model`] holds the contract's types,
+//! [`classify`] sorts any body into Valid, Invalid or Ambiguous, and [`generate`]
+//! makes realistic and edge-case bodies from a seed. [`cli`] is the thin shell
+//! the `leadfuzz` binary runs.
+//!
+//! ```
+//! use leadfuzz::classify::{classify_bytes, Class};
+//!
+//! let verdict = classify_bytes(br#"{"leads":[{"name":"Acme","contacts":[{}]}]}"#, false);
+//! assert_eq!(verdict.class, Class::Valid);
+//! let created = verdict.records_created.unwrap();
+//! assert_eq!((created.leads, created.contacts), (1, 1));
+//!
+//! let verdict = classify_bytes(br#"{"leads":[{"status":"Potential"}]}"#, false);
+//! assert_eq!(verdict.class, Class::Invalid);
+//! assert_eq!(verdict.reasons[0].path(), "leads[0].name");
+//! ```
+//!
+//! # Crate features
+//!
+//! * `arbitrary` (off): `arbitrary::Arbitrary` for the model types, for the
+//!   fuzz targets in `fuzz/`.
+#![deny(missing_docs)]
+
+pub mod classify;
+pub mod cli;
+pub mod error;
+pub mod generate;
+pub mod model;
+
+pub use error::{Error, Result};

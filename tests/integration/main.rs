@@ -1,0 +1,10 @@
+//! The one integration test binary of leadfuzz.
+
+// classify: the table of invalid and ambiguous bodies, and the official example.
+mod classify;
+// the `leadfuzz` binary: exit codes, stdout and stderr.
+mod cli;
+// properties of the model over generated values.
+mod props;
+// shared helpers.
+mod util;
