@@ -18,7 +18,7 @@ use serde::ser::SerializeStruct;
 use serde_json::{Map, Value, json};
 
 /// The verdict on a body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Class {
     /// Schema-valid and meaningful to Close: must be accepted.

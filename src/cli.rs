@@ -4,6 +4,8 @@
 //! Data goes to stdout; diagnostics go to stderr with a `leadfuzz:` prefix.
 
 use crate::classify::{Class, classify_bytes};
+use crate::generate::edge::{self, Coverage};
+use crate::generate::{GenConfig, Generator, Profile};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use std::io::{Read, Write};
@@ -29,6 +31,9 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write request bodies of realistic leads with edge cases mixed in:
+    /// one body, or JSON Lines of bodies with --payloads.
+    Gen(GenArgs),
     /// Classify a body as valid, ambiguous or invalid and print the verdict as
     /// one JSON object. Exit 0 valid (or ambiguous), 1 invalid, 2 unreadable.
     Validate(ValidateArgs),
@@ -46,9 +51,46 @@ pub struct ValidateArgs {
     pub strict: bool,
 }
 
+/// Arguments of `leadfuzz gen`.
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Leads in each body.
+    #[arg(long, default_value_t = 10)]
+    pub count: usize,
+    /// RNG seed; the same seed, base date and flags give the same bytes.
+    /// Without it a random seed is used and named on stderr.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// How many catalog edge cases: none, every catalog entry in the first
+    /// leads, or several in every lead.
+    #[arg(long, value_enum, default_value_t = Profile::Mixed)]
+    pub profile: Profile,
+    /// The class of the bodies. Invalid and ambiguous bodies are valid ones
+    /// with one labelled mutation each; the labels go to stderr.
+    #[arg(long, value_enum, default_value_t = Class::Valid)]
+    pub class: Class,
+    /// Write this many bodies, one per line (JSON Lines), instead of one.
+    #[arg(long, value_name = "K", conflicts_with = "pretty")]
+    pub payloads: Option<usize>,
+    /// The day task dates are planned around (YYYY-MM-DD); default today (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub base_date: Option<chrono::NaiveDate>,
+    /// Classes as `validate --strict` sees them: Close-meaning breaks
+    /// (confidence range, negative value, period, date) are invalid.
+    #[arg(long)]
+    pub strict: bool,
+    /// Indent the body.
+    #[arg(long)]
+    pub pretty: bool,
+    /// Print to stderr which catalog entries the output exercises.
+    #[arg(long)]
+    pub coverage: bool,
+}
+
 /// Runs the parsed command line and says how it ended.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
+        Command::Gen(args) => args.run(),
         Command::Validate(args) => args.run(),
     }
 }
@@ -90,6 +132,53 @@ fn read_input(file: Option<&PathBuf>) -> anyhow::Result<Vec<u8>> {
         }
     }
     Ok(body)
+}
+
+impl GenArgs {
+    fn run(self) -> anyhow::Result<u8> {
+        // The only entropy and clock reads: everything below is a function of these.
+        let seed = self.seed.unwrap_or_else(rand::random);
+        let base_date = self.base_date.unwrap_or_else(|| chrono::Utc::now().date_naive());
+        if self.seed.is_none() || self.base_date.is_none() {
+            eprintln!("leadfuzz: gen --seed {seed} --base-date {base_date}");
+        }
+        let config = GenConfig {
+            count: self.count,
+            seed,
+            profile: self.profile,
+            class: self.class,
+            strict: self.strict,
+            base_date,
+            pretty: self.pretty,
+        };
+        let mut generator = Generator::new(config);
+        let mut coverage = self.coverage.then(Coverage::default);
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        for body in 0..self.payloads.unwrap_or(1) {
+            if let Some(m) = generator.write_body(&mut out, coverage.as_mut())? {
+                eprintln!(
+                    "leadfuzz: body {body}: {:?} by {} at {}",
+                    m.class,
+                    m.kind.name(),
+                    m.path
+                );
+            }
+        }
+        out.flush()?;
+        if let Some(coverage) = coverage {
+            let hits = coverage.hits();
+            eprintln!(
+                "leadfuzz: coverage: {} of {} catalog entries",
+                hits.len(),
+                edge::ALL.len()
+            );
+            for entry in edge::ALL {
+                let mark = if hits.contains(&entry) { "yes" } else { "no " };
+                eprintln!("  {mark}  {}", entry.name());
+            }
+        }
+        Ok(EXIT_OK)
+    }
 }
 
 impl ValidateArgs {

@@ -2,6 +2,8 @@
 
 // classify: the table of invalid and ambiguous bodies, and the official example.
 mod classify;
+// gen: validity, counts, catalog coverage, determinism, mutation labels.
+mod generate;
 // the `leadfuzz` binary: exit codes, stdout and stderr.
 mod cli;
 // properties of the model over generated values.
