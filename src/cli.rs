@@ -4,7 +4,7 @@
 //! Data goes to stdout; diagnostics go to stderr with a `leadfuzz:` prefix.
 
 use crate::classify::{Class, classify_bytes};
-use crate::generate::edge::{self, Coverage};
+use crate::generate::edge::{Coverage, Edge};
 use crate::generate::{GenConfig, Generator, Profile};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -170,9 +170,9 @@ impl GenArgs {
             eprintln!(
                 "leadfuzz: coverage: {} of {} catalog entries",
                 hits.len(),
-                edge::ALL.len()
+                Edge::ALL.len()
             );
-            for entry in edge::ALL {
+            for &entry in Edge::ALL {
                 let mark = if hits.contains(&entry) { "yes" } else { "no " };
                 eprintln!("  {mark}  {}", entry.name());
             }

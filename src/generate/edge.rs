@@ -10,6 +10,7 @@ use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+enum_with_all! {
 /// One entry of the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -80,76 +81,9 @@ pub enum Edge {
     TextLong,
     TextEmpty,
 }
+}
 
 use Edge::*;
-
-/// Every entry, in catalog order.
-pub const ALL: [Edge; 64] = [
-    LeadsAbsent,
-    LeadsNull,
-    LeadsEmpty,
-    ContactsAbsent,
-    ContactsNull,
-    ContactsEmpty,
-    ContactsLarge,
-    OpportunitiesAbsent,
-    OpportunitiesNull,
-    OpportunitiesEmpty,
-    OpportunitiesLarge,
-    TasksAbsent,
-    TasksNull,
-    TasksEmpty,
-    TasksLarge,
-    EmailsAbsent,
-    EmailsNull,
-    EmailsEmpty,
-    EmailsLarge,
-    PhonesAbsent,
-    PhonesNull,
-    PhonesEmpty,
-    PhonesLarge,
-    UnsubscribedSome,
-    UnsubscribedAll,
-    UnsubscribedNone,
-    EmailWithoutType,
-    DuplicateEmailInContact,
-    DuplicateEmailAcrossContacts,
-    DuplicateEmailAcrossLeads,
-    EmailPlusAddress,
-    EmailSubdomain,
-    EmailIdnDomain,
-    PeriodOneTime,
-    PeriodMonthly,
-    PeriodAnnual,
-    PeriodNull,
-    PeriodAbsent,
-    Confidence0,
-    Confidence1,
-    Confidence99,
-    Confidence100,
-    ConfidenceNull,
-    Value0,
-    Value2Pow53,
-    ValueI64Max,
-    ValueNull,
-    CompletedTrue,
-    CompletedFalse,
-    CompletedNull,
-    AssigneePresent,
-    AssigneeAbsent,
-    DateLeapDay,
-    DateYearEnd,
-    DateYearStart,
-    TextNonAscii,
-    TextEmoji,
-    TextRightToLeft,
-    TextCombining,
-    TextQuotes,
-    TextBackslash,
-    TextControl,
-    TextLong,
-    TextEmpty,
-];
 
 /// How many items a "large" array has.
 pub const LARGE: usize = 50;
@@ -227,15 +161,20 @@ impl Edge {
 }
 
 /// Spreads the catalog's lead entries over the first `leads` leads (at most
-/// [`ALL`]'s length), round robin, skipping leads whose entries conflict.
+/// the catalog's length), round robin, skipping leads whose entries conflict.
 /// Entry lists come back in the order they must be applied.
 pub fn plan(leads: usize) -> Vec<Vec<Edge>> {
-    let mut plan: Vec<Vec<Edge>> = vec![Vec::new(); leads.min(ALL.len())];
+    let mut plan: Vec<Vec<Edge>> = vec![Vec::new(); leads.min(Edge::ALL.len())];
     if plan.is_empty() {
         return plan;
     }
     let n = plan.len();
-    for (i, edge) in ALL.into_iter().filter(|e| e.slot() != Slot::Body).enumerate() {
+    for (i, edge) in Edge::ALL
+        .iter()
+        .copied()
+        .filter(|e| e.slot() != Slot::Body)
+        .enumerate()
+    {
         // `DuplicateEmailAcrossLeads` copies an address from an earlier lead.
         let first = if edge == DuplicateEmailAcrossLeads {
             i.max(1) % n
@@ -259,7 +198,7 @@ pub fn plan(leads: usize) -> Vec<Vec<Edge>> {
 pub fn random_entries(rng: &mut impl Rng, max: usize) -> Vec<Edge> {
     let mut entries: Vec<Edge> = Vec::new();
     for _ in 0..rng.random_range(1..=max) {
-        let edge = *realism::pick(rng, &ALL[3..]);
+        let edge = *realism::pick(rng, &Edge::ALL[3..]);
         if entries.iter().all(|&e| e.fits_with(edge)) {
             entries.push(edge);
         }

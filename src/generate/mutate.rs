@@ -13,6 +13,7 @@ use rand::{Rng, RngExt};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+enum_with_all! {
 /// A named way to break a body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -47,36 +48,9 @@ pub enum MutationKind {
     IntOverflow,
     BodyExtraKey,
 }
+}
 
 use MutationKind::*;
-
-const ALL: [MutationKind; 25] = [
-    MissingRequired,
-    NullRequired,
-    WrongTypeString,
-    WrongTypeInt,
-    WrongTypeBool,
-    NotAList,
-    ItemNotObject,
-    BodyNotObject,
-    LeadsNotList,
-    TrailingComma,
-    Comment,
-    Truncated,
-    NotANumber,
-    Infinity,
-    ConfidenceOutOfRange,
-    NegativeValue,
-    UnknownPeriod,
-    ImpossibleDate,
-    CoercedInt,
-    CoercedBool,
-    ExtraKey,
-    LegacyName,
-    LoneSurrogate,
-    IntOverflow,
-    BodyExtraKey,
-];
 
 impl MutationKind {
     /// The class a body with this mutation has.
@@ -122,8 +96,9 @@ pub struct Mutation {
 /// Picks a mutation that makes a body of `leads` leads `class`; `None` for
 /// Valid.
 pub fn choose(rng: &mut impl Rng, class: Class, strict: bool, leads: usize) -> Option<MutationKind> {
-    let fitting: Vec<MutationKind> = ALL
-        .into_iter()
+    let fitting: Vec<MutationKind> = MutationKind::ALL
+        .iter()
+        .copied()
         .filter(|k| k.class(strict) == class && (leads > 0 || k.is_body_level()))
         .collect();
     (!fitting.is_empty()).then(|| *pick(rng, &fitting))
@@ -472,7 +447,10 @@ pub fn apply(
                 .to_string();
             const ESCAPES: [&str; 3] = ["\\ud800", "\\udfff", "\\ud83d"];
             let escape = ESCAPES[rng.random_range(0..ESCAPES.len())];
-            raw = Some(Raw { find: MARKER.into(), replace: escape });
+            raw = Some(Raw {
+                find: MARKER.into(),
+                replace: escape,
+            });
             t.set(key, json!(format!("{text}{MARKER}")))
         }
         BodyNotObject | LeadsNotList | TrailingComma | Comment | Truncated | BodyExtraKey => String::new(),

@@ -2,7 +2,7 @@
 
 use crate::util::leadfuzz;
 use leadfuzz::classify::{Class, classify_bytes};
-use leadfuzz::generate::edge::{self, ALL, Edge};
+use leadfuzz::generate::edge::{self, Edge};
 use leadfuzz::generate::{GenConfig, Generator, Profile};
 use leadfuzz::model::{CloseData, counts};
 use predicates::prelude::*;
@@ -46,7 +46,11 @@ fn mixed_exercises_every_lead_level_catalog_entry_at_50_leads() {
     for seed in 0..20 {
         let data: CloseData = serde_json::from_slice(&body(config(50, seed, Profile::Mixed))).unwrap();
         let hits = edge::exercised(&data);
-        let missing: Vec<Edge> = ALL[3..].iter().copied().filter(|e| !hits.contains(e)).collect();
+        let missing: Vec<Edge> = Edge::ALL[3..]
+            .iter()
+            .copied()
+            .filter(|e| !hits.contains(e))
+            .collect();
         assert!(missing.is_empty(), "seed {seed} misses {missing:?}");
     }
 }
