@@ -2,6 +2,7 @@
 //! can hold, every optional field absent, null or set, with shrinking. For
 //! realistic bodies use `super::arb_body`.
 
+use super::{GenConfig, Generator, Payload, Profile};
 use crate::model::{
     CloseContact, CloseData, CloseEmail, CloseLead, CloseOpportunity, ClosePhone, CloseTask, Nullable,
 };
@@ -142,4 +143,39 @@ pub fn arb_lead() -> impl Strategy<Value = CloseLead> {
 /// ```
 pub fn arb_close_data() -> impl Strategy<Value = CloseData> {
     arb_list(arb_lead(), 4).prop_map(|leads| CloseData { leads })
+}
+
+/// Generated bodies for `config` (its `seed` is replaced by proptest's): the
+/// realistic, edge or mixed bodies of `leadfuzz gen`, with their mutation
+/// label for the invalid and ambiguous classes. Values are built from a seed,
+/// so they do not shrink; use [`arb_close_data`] where shrinking matters.
+///
+/// ```
+/// use proptest::prelude::*;
+/// use leadfuzz::classify::{classify_bytes, Class};
+/// use leadfuzz::generate::{arb::arb_payload, GenConfig, Profile};
+///
+/// let config = GenConfig { count: 5, profile: Profile::Edge, class: Class::Invalid, ..GenConfig::default() };
+/// proptest!(|(payload in arb_payload(config.clone()))| {
+///     prop_assert_eq!(classify_bytes(&payload.body, false).class, Class::Invalid);
+/// });
+/// ```
+pub fn arb_payload(config: GenConfig) -> impl Strategy<Value = Payload> {
+    any::<u64>().prop_map(move |seed| {
+        Generator::new(GenConfig {
+            seed,
+            ..config.clone()
+        })
+        .payload()
+    })
+}
+
+/// Valid generated bodies of `count` leads in `profile`, as model values.
+pub fn arb_fixture(profile: Profile, count: usize) -> impl Strategy<Value = CloseData> {
+    let config = GenConfig {
+        count,
+        profile,
+        ..GenConfig::default()
+    };
+    arb_payload(config).prop_map(|p| serde_json::from_slice(&p.body).expect("valid bodies fit the model"))
 }

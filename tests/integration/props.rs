@@ -24,3 +24,17 @@ proptest! {
         prop_assert_eq!(verdict.records_created, Some(counts(&data)));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Every generated fixture roundtrips and counts as classify counts.
+    #[test]
+    fn fixtures_roundtrip_and_count(data in leadfuzz::generate::arb::arb_fixture(leadfuzz::generate::Profile::Edge, 4)) {
+        let json = serde_json::to_vec(&data).unwrap();
+        prop_assert_eq!(&serde_json::from_slice::<CloseData>(&json).unwrap(), &data);
+        let verdict = classify_bytes(&json, true);
+        prop_assert_eq!(verdict.class, Class::Valid);
+        prop_assert_eq!(verdict.records_created, Some(counts(&data)));
+    }
+}
