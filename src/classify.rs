@@ -103,6 +103,23 @@ pub struct Classification {
     pub reasons: Vec<Reason>,
 }
 
+impl Reason {
+    /// This finding as one item of FastAPI's `422` body (`loc` starts with `body`).
+    pub fn error_item(&self) -> ValidationErrorItem {
+        ValidationErrorItem {
+            kind: self.kind.into(),
+            loc: std::iter::once(LocItem::Key("body".into()))
+                .chain(self.loc.iter().cloned())
+                .collect(),
+            msg: self.msg.clone(),
+            input: self.input.clone(),
+            ctx: self
+                .position
+                .map(|(line, column)| json!({"line": line, "column": column})),
+        }
+    }
+}
+
 impl Classification {
     /// The `422` body the published server answers for this body: its Invalid
     /// reasons in FastAPI's shape. Empty when the body is not Invalid.
@@ -111,17 +128,7 @@ impl Classification {
             .reasons
             .iter()
             .filter(|r| r.severity == Severity::Invalid)
-            .map(|r| ValidationErrorItem {
-                kind: r.kind.into(),
-                loc: std::iter::once(LocItem::Key("body".into()))
-                    .chain(r.loc.iter().cloned())
-                    .collect(),
-                msg: r.msg.clone(),
-                input: r.input.clone(),
-                ctx: r
-                    .position
-                    .map(|(line, column)| json!({"line": line, "column": column})),
-            })
+            .map(Reason::error_item)
             .collect();
         ValidationErrorBody { detail }
     }
@@ -130,8 +137,15 @@ impl Classification {
 /// Classifies a raw request body, as the published server reads it: no bytes
 /// at all means "no data"; anything else must be JSON.
 pub fn classify_bytes(body: &[u8], strict: bool) -> Classification {
+    read_body(body, strict).0
+}
+
+/// Classifies a raw request body and gives the parsed JSON as well (`Null`
+/// for no bytes; `None` when it is not JSON). Lone surrogate escapes come out
+/// as U+FFFF.
+pub fn read_body(body: &[u8], strict: bool) -> (Classification, Option<Value>) {
     if body.is_empty() {
-        return classify(&Value::Null, strict);
+        return (classify(&Value::Null, strict), Some(Value::Null));
     }
     // serde_json refuses lone surrogate escapes, which Python's json accepts:
     // parse a copy with them replaced and report them as ambiguous.
@@ -151,21 +165,56 @@ pub fn classify_bytes(body: &[u8], strict: bool) -> Classification {
                 result.reasons.push(reason);
                 result.class = result.class.max(Class::Ambiguous);
             }
-            result
+            (result, Some(value))
         }
-        Err(err) => Classification {
-            class: Class::Invalid,
-            records_created: None,
-            reasons: vec![Reason {
-                severity: Severity::Invalid,
-                kind: "json_invalid",
-                loc: vec![],
-                msg: format!("JSON decode error: {err}"),
-                input: json!({}),
-                position: Some((err.line(), err.column())),
-            }],
-        },
+        Err(err) => {
+            let verdict = Classification {
+                class: Class::Invalid,
+                records_created: None,
+                reasons: vec![Reason {
+                    severity: Severity::Invalid,
+                    kind: "json_invalid",
+                    loc: vec![],
+                    msg: format!("JSON decode error: {err}"),
+                    input: json!({}),
+                    position: Some((err.line(), err.column())),
+                }],
+            };
+            (verdict, None)
+        }
     }
+}
+
+/// A body that is not Invalid, as the published server reads it: unknown and
+/// legacy keys dropped, lax integers and booleans coerced, email and phone
+/// items kept as sent. `Null` (no data) stays `Null`.
+pub fn normalize(body: &Value) -> Value {
+    fn model(value: &Value, model: &Model) -> Value {
+        let Some(map) = value.as_object() else {
+            return value.clone();
+        };
+        let fields = model
+            .fields
+            .iter()
+            .filter_map(|f| Some((f.name.to_string(), field(map.get(f.name)?, f))));
+        Value::Object(fields.collect())
+    }
+    fn field(value: &Value, field: &Field) -> Value {
+        match (&field.kind, value) {
+            (_, Value::Null) => Value::Null,
+            (Kind::Int, v) => match lax_int(v) {
+                Lax::Exact(i) | Lax::Coerced(i) => i64::try_from(i).map_or_else(|_| v.clone(), Value::from),
+                Lax::Error(..) => v.clone(),
+            },
+            (Kind::Bool, v) => match lax_bool(v) {
+                Lax::Exact(b) | Lax::Coerced(b) => Value::Bool(b),
+                Lax::Error(..) => v.clone(),
+            },
+            (Kind::Models(m), Value::Array(items)) => items.iter().map(|item| model(item, m)).collect(),
+            (_, v) => v.clone(),
+        }
+    }
+    model(body, &CLOSE_DATA)
 }
 
 /// Classifies a parsed body (`Value::Null` is "no data").
@@ -424,12 +473,18 @@ fn lax_bool(value: &Value) -> Lax<bool> {
             Some(1.0) => Lax::Coerced(true),
             _ => PARSING,
         },
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-            "0" | "off" | "f" | "false" | "n" | "no" => Lax::Coerced(false),
-            "1" | "on" | "t" | "true" | "y" | "yes" => Lax::Coerced(true),
-            _ => PARSING,
-        },
+        Value::String(s) => bool_word(s).map_or(PARSING, Lax::Coerced),
         _ => Lax::Error("bool_type", "Input should be a valid boolean"),
+    }
+}
+
+/// A word pydantic reads as a boolean (`yes`, `off`, `1`, ...), any case,
+/// surrounding white space ignored.
+pub fn bool_word(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "0" | "off" | "f" | "false" | "n" | "no" => Some(false),
+        "1" | "on" | "t" | "true" | "y" | "yes" => Some(true),
+        _ => None,
     }
 }
 

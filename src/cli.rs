@@ -34,6 +34,10 @@ pub enum Command {
     /// Write request bodies of realistic leads with edge cases mixed in:
     /// one body, or JSON Lines of bodies with --payloads.
     Gen(GenArgs),
+    /// Run the reference implementation of the Close sandbox API on an
+    /// embedded SQLite database. Prints the address it listens on to stdout.
+    #[cfg(feature = "server")]
+    Serve(ServeArgs),
     /// Classify a body as valid, ambiguous or invalid and print the verdict as
     /// one JSON object. Exit 0 valid (or ambiguous), 1 invalid, 2 unreadable.
     Validate(ValidateArgs),
@@ -87,10 +91,34 @@ pub struct GenArgs {
     pub coverage: bool,
 }
 
+/// Arguments of `leadfuzz serve`.
+#[cfg(feature = "server")]
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// SQLite file to keep sandboxes in; default in memory.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Bearer token every sandbox request must carry; default none.
+    #[arg(long, env = "LEADFUZZ_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Also reject (422) what breaks Close's meaning: confidence outside
+    /// 0..=100, negative value, unknown period, impossible date.
+    #[arg(long)]
+    pub strict: bool,
+    /// Largest request body in bytes; larger ones get 413.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    pub max_body: usize,
+}
+
 /// Runs the parsed command line and says how it ended.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Gen(args) => args.run(),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => args.run(),
         Command::Validate(args) => args.run(),
     }
 }
@@ -178,6 +206,41 @@ impl GenArgs {
             }
         }
         Ok(EXIT_OK)
+    }
+}
+
+#[cfg(feature = "server")]
+impl ServeArgs {
+    fn run(self) -> anyhow::Result<u8> {
+        use crate::server::{AppState, ServerConfig, serve, shutdown_signal};
+        tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+            )
+            .init();
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind(self.addr)
+                .await
+                .with_context(|| format!("cannot listen on {}", self.addr))?;
+            let url = format!("http://{}", listener.local_addr()?);
+            let config = ServerConfig {
+                token: self.token,
+                strict: self.strict,
+                max_body: self.max_body,
+                db: self.db,
+            };
+            let state = AppState::new(config, &url).context("cannot open the sandbox store")?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{url}")?;
+            out.flush()?;
+            drop(out);
+            serve(listener, state, shutdown_signal()).await?;
+            tracing::info!("stopped");
+            Ok(EXIT_OK)
+        })
     }
 }
 

@@ -7,6 +7,10 @@ pub enum Error {
     /// Writing output failed.
     #[error("writing output: {0}")]
     Io(#[from] std::io::Error),
+    /// The sandbox store failed.
+    #[cfg(feature = "server")]
+    #[error("sandbox store: {0}")]
+    Store(#[from] rusqlite::Error),
     /// Serializing a body failed.
     #[error("serializing JSON: {0}")]
     Json(#[from] serde_json::Error),

@@ -21,6 +21,8 @@
 //!
 //! # Crate features
 //!
+//! * `server` (on): [`server`], the reference implementation behind
+//!   `leadfuzz serve` (axum, tokio, rusqlite with bundled SQLite, utoipa).
 //! * `arbitrary` (off): `arbitrary::Arbitrary` for the model types, for the
 //!   fuzz targets in `fuzz/`.
 #![deny(missing_docs)]
@@ -30,5 +32,7 @@ pub mod cli;
 pub mod error;
 pub mod generate;
 pub mod model;
+#[cfg(feature = "server")]
+pub mod server;
 
 pub use error::{Error, Result};

@@ -27,6 +27,7 @@ pub type Nullable<T> = Option<Option<T>>;
 /// The initialize request body.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CloseData {
     /// The leads to create.
     #[serde(
@@ -34,12 +35,13 @@ pub struct CloseData {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub leads: Nullable<Vec<CloseLead>>,
+    pub leads: Option<Option<Vec<CloseLead>>>,
 }
 
 /// A lead: a company with its contacts, opportunities and tasks.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CloseLead {
     /// Company / lead name (required).
     pub name: String,
@@ -49,33 +51,34 @@ pub struct CloseLead {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub status: Nullable<String>,
+    pub status: Option<Option<String>>,
     /// The lead's contacts.
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub contacts: Nullable<Vec<CloseContact>>,
+    pub contacts: Option<Option<Vec<CloseContact>>>,
     /// The lead's opportunities.
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub opportunities: Nullable<Vec<CloseOpportunity>>,
+    pub opportunities: Option<Option<Vec<CloseOpportunity>>>,
     /// The lead's tasks.
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub tasks: Nullable<Vec<CloseTask>>,
+    pub tasks: Option<Option<Vec<CloseTask>>>,
 }
 
 /// A person at a lead.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CloseContact {
     /// Full name.
     #[serde(
@@ -83,27 +86,30 @@ pub struct CloseContact {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub name: Nullable<String>,
-    /// Email addresses.
+    pub name: Option<Option<String>>,
+    /// Email addresses: free objects, by convention [`CloseEmail`].
+    #[cfg_attr(feature = "server", schema(value_type = Option<Vec<Object>>))]
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub emails: Nullable<Vec<CloseEmail>>,
-    /// Phone numbers.
+    pub emails: Option<Option<Vec<CloseEmail>>>,
+    /// Phone numbers: free objects, by convention [`ClosePhone`].
+    #[cfg_attr(feature = "server", schema(value_type = Option<Vec<Object>>))]
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub phones: Nullable<Vec<ClosePhone>>,
+    pub phones: Option<Option<Vec<ClosePhone>>>,
 }
 
 /// An email item. The schema says only "an object"; these are the
 /// conventional keys, and any other key is kept in `extra`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CloseEmail {
     /// The address.
     #[serde(
@@ -111,7 +117,7 @@ pub struct CloseEmail {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub email: Nullable<String>,
+    pub email: Option<Option<String>>,
     /// A free label: `office`, `home`, `direct`, ...
     #[serde(
         rename = "type",
@@ -119,14 +125,14 @@ pub struct CloseEmail {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub kind: Nullable<String>,
+    pub kind: Option<Option<String>>,
     /// Whether the address opted out.
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub is_unsubscribed: Nullable<bool>,
+    pub is_unsubscribed: Option<Option<bool>>,
     /// Keys beyond the conventional ones, kept as sent.
     #[serde(flatten)]
     #[cfg_attr(feature = "arbitrary", arbitrary(default))]
@@ -136,6 +142,7 @@ pub struct CloseEmail {
 /// A phone item: by convention an E.164 number and a label.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ClosePhone {
     /// The number, E.164 by convention (`+14155550123`).
     #[serde(
@@ -143,7 +150,7 @@ pub struct ClosePhone {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub phone: Nullable<String>,
+    pub phone: Option<Option<String>>,
     /// A free label: `office`, `mobile`, ...
     #[serde(
         rename = "type",
@@ -151,7 +158,7 @@ pub struct ClosePhone {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub kind: Nullable<String>,
+    pub kind: Option<Option<String>>,
     /// Keys beyond the conventional ones, kept as sent.
     #[serde(flatten)]
     #[cfg_attr(feature = "arbitrary", arbitrary(default))]
@@ -161,6 +168,7 @@ pub struct ClosePhone {
 /// A sales opportunity.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CloseOpportunity {
     /// Description (required).
     pub note: String,
@@ -170,26 +178,27 @@ pub struct CloseOpportunity {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub value: Nullable<i64>,
+    pub value: Option<Option<i64>>,
     /// Percentage, meant to be 0..=100.
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub confidence: Nullable<i64>,
-    /// Meant to be one of [`PERIODS`].
+    pub confidence: Option<Option<i64>>,
+    /// Meant to be `one_time`, `monthly` or `annual`.
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub period: Nullable<String>,
+    pub period: Option<Option<String>>,
 }
 
 /// A task.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CloseTask {
     /// What to do (required).
     pub description: String,
@@ -199,21 +208,21 @@ pub struct CloseTask {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub date: Nullable<String>,
+    pub date: Option<Option<String>>,
     /// Whether it is done.
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub completed: Nullable<bool>,
+    pub completed: Option<Option<bool>>,
     /// The user it is assigned to.
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub assignee_id: Nullable<String>,
+    pub assignee_id: Option<Option<String>>,
 }
 
 /// The opportunity periods that Close knows.
@@ -225,6 +234,7 @@ pub const LEAD_STATUSES: [&str; 3] = ["Potential", "Qualified", "Bad Fit"];
 /// How many records of each type an initialize creates.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct RecordsCreated {
     /// Leads.
     pub leads: u64,
@@ -281,6 +291,7 @@ pub fn counts(data: &CloseData) -> RecordsCreated {
 /// A sandbox's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum SandboxStatus {
     /// Free.
     Idle,
@@ -292,6 +303,7 @@ pub enum SandboxStatus {
 
 /// The answer to a successful initialize.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct InitializeResponse {
     /// The sandbox id from the path.
     pub sandbox_id: String,
@@ -306,6 +318,7 @@ pub struct InitializeResponse {
 
 /// The optional body of acquire.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AcquireRequest {
     /// The test account to bind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -320,6 +333,7 @@ pub struct AcquireRequest {
 
 /// The answer to acquire (`201`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AcquireResponse {
     /// The new sandbox.
     pub sandbox_id: String,
@@ -335,6 +349,7 @@ pub struct AcquireResponse {
 
 /// The answer to get.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SandboxInfo {
     /// The sandbox.
     pub sandbox_id: String,
@@ -350,6 +365,7 @@ pub struct SandboxInfo {
 
 /// The answer to dump.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct DumpResponse {
     /// The sandbox.
     pub sandbox_id: String,
@@ -363,6 +379,7 @@ pub struct DumpResponse {
 
 /// The answer to reset and release.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct StatusResponse {
     /// The sandbox.
     pub sandbox_id: String,
@@ -374,6 +391,7 @@ pub struct StatusResponse {
 
 /// A plain error body: `{"detail": "Not authenticated"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// What went wrong.
     pub detail: String,
@@ -381,6 +399,7 @@ pub struct ErrorDetail {
 
 /// FastAPI's `422` body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ValidationErrorBody {
     /// Every error, in field order.
     pub detail: Vec<ValidationErrorItem>,
@@ -388,6 +407,7 @@ pub struct ValidationErrorBody {
 
 /// One pydantic error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ValidationErrorItem {
     /// pydantic's error type: `missing`, `string_type`, `int_parsing`, ...
     #[serde(rename = "type")]
@@ -407,6 +427,7 @@ pub struct ValidationErrorItem {
 /// One step of a location: an object key or an array index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub enum LocItem {
     /// An array index.
     Index(usize),

@@ -8,5 +8,7 @@ mod generate;
 mod cli;
 // properties of the model over generated values.
 mod props;
+// serve: the reference server, through its router and over a socket.
+mod server;
 // shared helpers.
 mod util;

@@ -1,0 +1,352 @@
+//! The handlers of the sandbox API, one per operation of the spec, each
+//! documented for the OpenAPI document.
+
+use super::AppState;
+use super::error::AppError;
+use crate::classify::{Class, Severity, bool_word, read_body};
+use crate::model::{
+    AcquireRequest, AcquireResponse, CloseData, DumpResponse, ErrorDetail, InitializeResponse, SandboxInfo,
+    SandboxStatus, StatusResponse, ValidationErrorBody,
+};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// The official example, loaded by `init_default_data=true` without a body.
+const DEFAULT_DATA: &[u8] = include_bytes!("../../tests/integration/data/official-example.json");
+
+/// Ambiguous findings this server cannot store, so it rejects them whole.
+const UNSTORABLE: [&str; 2] = ["lone_surrogate", "int_overflow"];
+
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> Self {
+        AppError::Status(StatusCode::NOT_FOUND, rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        AppError::Status(StatusCode::UNPROCESSABLE_ENTITY, rejection.body_text())
+    }
+}
+
+impl From<BytesRejection> for AppError {
+    fn from(rejection: BytesRejection) -> Self {
+        AppError::Status(rejection.status(), rejection.body_text())
+    }
+}
+
+/// Runs store work off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+fn status(text: &str) -> SandboxStatus {
+    match text {
+        "idle" => SandboxStatus::Idle,
+        "occupied" => SandboxStatus::Occupied,
+        _ => SandboxStatus::Error,
+    }
+}
+
+/// Whether a content type is JSON, as FastAPI decides it: absent,
+/// `application/json`, or `application/*+json`.
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return true;
+    };
+    let essence = value
+        .to_str()
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim();
+    let essence = essence.to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Query of initialize.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct InitializeQuery {
+    /// If true and no data is sent, load the default test data (the official
+    /// example).
+    #[param(value_type = Option<bool>)]
+    init_default_data: Option<String>,
+}
+
+/// Initialize the sandbox with Close data.
+///
+/// Replaces the sandbox's data with the body in one transaction and answers how
+/// many records it created. An unknown sandbox is created.
+#[utoipa::path(
+    post,
+    path = "/sandbox/close/{sandbox_id}/initialize",
+    params(("sandbox_id" = String, Path, description = "The sandbox"), InitializeQuery),
+    request_body(content = Option<CloseData>, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Initialized", body = InitializeResponse),
+        (status = 401, description = "Missing or wrong bearer token", body = ErrorDetail),
+        (status = 413, description = "Body over the size limit", body = ErrorDetail),
+        (status = 422, description = "Validation error", body = ValidationErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn initialize(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    query: Result<Query<InitializeQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<InitializeResponse>, AppError> {
+    let Path(sandbox_id) = path?;
+    let Query(query) = query?;
+    let body = body?;
+    let default_data = match query.init_default_data.as_deref() {
+        None => false,
+        Some(word) => bool_word(word).ok_or_else(|| {
+            AppError::invalid(
+                "bool_parsing",
+                &["query", "init_default_data"],
+                "Input should be a valid boolean, unable to interpret input",
+                json!(word),
+            )
+        })?,
+    };
+    if !body.is_empty() && !is_json(&headers) {
+        return Err(AppError::invalid(
+            "model_attributes_type",
+            &["body"],
+            "Input should be a valid dictionary or object to extract fields from",
+            json!(String::from_utf8_lossy(&body)),
+        ));
+    }
+    let id = sandbox_id.clone();
+    let records_created = blocking(move || {
+        let (verdict, value) = read_body(&body, state.config().strict);
+        let refused: Vec<_> = verdict
+            .reasons
+            .iter()
+            .filter(|r| r.severity == Severity::Invalid || UNSTORABLE.contains(&r.kind))
+            .map(|r| r.error_item())
+            .collect();
+        if verdict.class == Class::Invalid || !refused.is_empty() {
+            return Err(AppError::Validation(ValidationErrorBody { detail: refused }));
+        }
+        let mut value = value.unwrap_or_default();
+        if value.is_null() && default_data {
+            value = serde_json::from_slice(DEFAULT_DATA).unwrap_or_default();
+        }
+        let normalized = crate::classify::normalize(&value);
+        Ok(state
+            .store()
+            .initialize(&id, &normalized)
+            .map_err(crate::Error::from)?)
+    })
+    .await?;
+    Ok(Json(InitializeResponse {
+        sandbox_id,
+        status: SandboxStatus::Occupied,
+        message: format!("Initialized sandbox with {} records", records_created.total()),
+        records_created: Some(records_created),
+    }))
+}
+
+/// Acquire a sandbox.
+#[utoipa::path(
+    post,
+    path = "/sandbox/close",
+    request_body(content = Option<AcquireRequest>, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Acquired", body = AcquireResponse),
+        (status = 401, description = "Missing or wrong bearer token", body = ErrorDetail),
+        (status = 413, description = "Body over the size limit", body = ErrorDetail),
+        (status = 422, description = "Validation error", body = ValidationErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn acquire(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<AcquireResponse>), AppError> {
+    let body = body?;
+    let request: AcquireRequest = match serde_json::from_slice::<Option<AcquireRequest>>(&body) {
+        _ if body.is_empty() => AcquireRequest::default(),
+        Ok(request) => request.unwrap_or_default(),
+        Err(err) => {
+            return Err(AppError::invalid(
+                "json_invalid",
+                &["body"],
+                "Invalid request body",
+                json!(err.to_string()),
+            ));
+        }
+    };
+    if let Some(ttl) = request.ttl_seconds.filter(|ttl| !(60..=86_400).contains(ttl)) {
+        let (kind, msg) = if ttl < 60 {
+            (
+                "greater_than_equal",
+                "Input should be greater than or equal to 60",
+            )
+        } else {
+            ("less_than_equal", "Input should be less than or equal to 86400")
+        };
+        return Err(AppError::invalid(kind, &["body", "ttl_seconds"], msg, json!(ttl)));
+    }
+    let id = format!("close-{:016x}", rand::random::<u64>());
+    let url = state.sandbox_url(&id);
+    let sandbox_id = id.clone();
+    blocking(move || {
+        let request = request;
+        Ok(state
+            .store()
+            .acquire(
+                &id,
+                request.tag.as_deref(),
+                request.test_account_email.as_deref(),
+                request.ttl_seconds,
+            )
+            .map_err(crate::Error::from)?)
+    })
+    .await?;
+    let response = AcquireResponse {
+        sandbox_id,
+        server_urls: BTreeMap::from([("close".to_string(), url)]),
+        server_name: "close".into(),
+        status: SandboxStatus::Occupied,
+        message: "Sandbox acquired".into(),
+    };
+    Ok((StatusCode::CREATED, Json(response)))
+}
+
+/// Get a sandbox.
+#[utoipa::path(
+    get,
+    path = "/sandbox/close/{sandbox_id}",
+    params(("sandbox_id" = String, Path, description = "The sandbox")),
+    responses(
+        (status = 200, description = "The sandbox", body = SandboxInfo),
+        (status = 401, description = "Missing or wrong bearer token", body = ErrorDetail),
+        (status = 404, description = "Unknown sandbox", body = ErrorDetail),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<SandboxInfo>, AppError> {
+    let Path(id) = path?;
+    let url = state.sandbox_url(&id);
+    let row = blocking(move || Ok(state.store().sandbox(&id).map_err(crate::Error::from)?)).await?;
+    let row = row.ok_or(AppError::NotFound("Sandbox not found"))?;
+    Ok(Json(SandboxInfo {
+        sandbox_id: row.id,
+        server_url: url,
+        server_name: "close".into(),
+        status: status(&row.status),
+        updated_at: row.updated_at,
+    }))
+}
+
+/// Dump a sandbox's data.
+#[utoipa::path(
+    get,
+    path = "/sandbox/close/{sandbox_id}/dump",
+    params(("sandbox_id" = String, Path, description = "The sandbox")),
+    responses(
+        (status = 200, description = "The data as stored", body = DumpResponse),
+        (status = 401, description = "Missing or wrong bearer token", body = ErrorDetail),
+        (status = 404, description = "Unknown sandbox", body = ErrorDetail),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn dump(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<Value>, AppError> {
+    let Path(id) = path?;
+    let sandbox_id = id.clone();
+    let data = blocking(move || Ok(state.store().dump(&id).map_err(crate::Error::from)?)).await?;
+    let data = data.ok_or(AppError::NotFound("Sandbox not found"))?;
+    Ok(Json(json!({
+        "sandbox_id": sandbox_id,
+        "server_name": "close",
+        "dumped_at": super::store::now(),
+        "data": data,
+    })))
+}
+
+async fn clear(
+    state: AppState,
+    path: Result<Path<String>, PathRejection>,
+    to: SandboxStatus,
+) -> Result<Json<StatusResponse>, AppError> {
+    let Path(id) = path?;
+    let sandbox_id = id.clone();
+    let (text, message) = match to {
+        SandboxStatus::Idle => ("idle", "Sandbox released"),
+        _ => ("occupied", "Sandbox reset"),
+    };
+    let found = blocking(move || Ok(state.store().clear(&id, text).map_err(crate::Error::from)?)).await?;
+    if !found {
+        return Err(AppError::NotFound("Sandbox not found"));
+    }
+    Ok(Json(StatusResponse {
+        sandbox_id,
+        status: to,
+        message: message.into(),
+    }))
+}
+
+/// Reset a sandbox: its data is emptied, it stays occupied.
+#[utoipa::path(
+    post,
+    path = "/sandbox/close/{sandbox_id}/reset",
+    params(("sandbox_id" = String, Path, description = "The sandbox")),
+    responses(
+        (status = 200, description = "Reset", body = StatusResponse),
+        (status = 401, description = "Missing or wrong bearer token", body = ErrorDetail),
+        (status = 404, description = "Unknown sandbox", body = ErrorDetail),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn reset(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<StatusResponse>, AppError> {
+    clear(state, path, SandboxStatus::Occupied).await
+}
+
+/// Release a sandbox: its data is emptied, it becomes idle.
+#[utoipa::path(
+    delete,
+    path = "/sandbox/close/{sandbox_id}",
+    params(("sandbox_id" = String, Path, description = "The sandbox")),
+    responses(
+        (status = 200, description = "Released", body = StatusResponse),
+        (status = 401, description = "Missing or wrong bearer token", body = ErrorDetail),
+        (status = 404, description = "Unknown sandbox", body = ErrorDetail),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn release(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<StatusResponse>, AppError> {
+    clear(state, path, SandboxStatus::Idle).await
+}
+
+/// Liveness.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Up")))]
+pub async fn healthz() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
