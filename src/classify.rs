@@ -13,6 +13,7 @@
 //! out.
 
 use crate::model::{LocItem, PERIODS, RecordsCreated, ValidationErrorBody, ValidationErrorItem};
+use chrono::Datelike;
 use serde::Serialize;
 use serde::ser::SerializeStruct;
 use serde_json::{Map, Value, json};
@@ -419,7 +420,7 @@ static TASK: Model = Model {
 };
 
 /// The outcome of pydantic's lax reading of a scalar.
-enum Lax<T> {
+pub(crate) enum Lax<T> {
     Exact(T),
     Coerced(T),
     Error(&'static str, &'static str),
@@ -427,7 +428,7 @@ enum Lax<T> {
 
 /// pydantic v2's lax `int`: integers, integral floats, bools and numeric
 /// strings (trimmed, `_` between digits) are taken.
-fn lax_int(value: &Value) -> Lax<i128> {
+pub(crate) fn lax_int(value: &Value) -> Lax<i128> {
     const PARSING: Lax<i128> = Lax::Error(
         "int_parsing",
         "Input should be a valid integer, unable to parse string as an integer",
@@ -488,11 +489,12 @@ pub fn bool_word(s: &str) -> Option<bool> {
     }
 }
 
-/// Whether `s` is a real calendar date written `YYYY-MM-DD`.
+/// Whether `s` is a real calendar date written `YYYY-MM-DD`, year 1 or
+/// later (Python's `date` has no year 0).
 pub fn is_calendar_date(s: &str) -> bool {
     s.len() == 10
         && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .is_ok_and(|d| d.format("%Y-%m-%d").to_string() == s)
+            .is_ok_and(|d| d.year() >= 1 && d.format("%Y-%m-%d").to_string() == s)
 }
 
 /// Whether `s` looks like an E.164 number: `+`, then 2 to 15 digits, no leading 0.
@@ -593,10 +595,16 @@ impl Walker {
             Kind::Int => match lax_int(value) {
                 Lax::Exact(i) => self.meaning_int(i, field.meaning, value),
                 Lax::Coerced(i) => {
+                    // JSON Schema counts 48000.0 as an integer; pydantic's
+                    // lax mode also takes "48000" and true.
+                    let (kind, what) = match value {
+                        Value::Number(_) => ("integral_float", "a float with no fraction"),
+                        _ => ("coerced_int", "not a JSON integer"),
+                    };
                     self.push(
                         Severity::Ambiguous,
-                        "coerced_int",
-                        format!("not a JSON integer; pydantic's lax mode reads it as {i}"),
+                        kind,
+                        format!("{what}; pydantic's lax mode reads it as {i}"),
                         value,
                     );
                     self.meaning_int(i, field.meaning, value);
@@ -788,5 +796,9 @@ mod tests {
         assert!(!is_calendar_date("2025-2-03"));
         assert!(!is_calendar_date("2025-02-30"));
         assert!(!is_calendar_date("20250203"));
+        assert!(!is_calendar_date("0000-01-01"));
+        assert!(is_calendar_date("0001-01-01"));
+        assert!(is_calendar_date("2000-02-29"));
+        assert!(!is_calendar_date("1900-02-29"));
     }
 }

@@ -104,10 +104,15 @@ pub struct ServeArgs {
     /// Bearer token every sandbox request must carry; default none.
     #[arg(long, env = "LEADFUZZ_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
-    /// Also reject (422) what breaks Close's meaning: confidence outside
-    /// 0..=100, negative value, unknown period, impossible date.
+    /// Take only what /openapi.json describes: reject (422) what breaks
+    /// Close's meaning (confidence outside 0..=100, negative value, unknown
+    /// period, impossible date) and pydantic's lax forms ("48000", "yes").
     #[arg(long)]
     pub strict: bool,
+    /// Answer 404 to initialize on a sandbox that was not acquired (as a real
+    /// deployment may) instead of creating it.
+    #[arg(long)]
+    pub require_acquire: bool,
     /// Largest request body in bytes; larger ones get 413.
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
     pub max_body: usize,
@@ -229,6 +234,7 @@ impl ServeArgs {
             let config = ServerConfig {
                 token: self.token,
                 strict: self.strict,
+                require_acquire: self.require_acquire,
                 max_body: self.max_body,
                 db: self.db,
             };

@@ -173,6 +173,7 @@ pub struct CloseOpportunity {
     /// Description (required).
     pub note: String,
     /// Value in cents.
+    #[cfg_attr(feature = "server", schema(minimum = 0))]
     #[serde(
         default,
         deserialize_with = "present",
@@ -180,6 +181,7 @@ pub struct CloseOpportunity {
     )]
     pub value: Option<Option<i64>>,
     /// Percentage, meant to be 0..=100.
+    #[cfg_attr(feature = "server", schema(minimum = 0, maximum = 100))]
     #[serde(
         default,
         deserialize_with = "present",
@@ -187,6 +189,7 @@ pub struct CloseOpportunity {
     )]
     pub confidence: Option<Option<i64>>,
     /// Meant to be `one_time`, `monthly` or `annual`.
+    #[cfg_attr(feature = "server", schema(pattern = "^(one_time|monthly|annual)$"))]
     #[serde(
         default,
         deserialize_with = "present",
@@ -203,6 +206,15 @@ pub struct CloseTask {
     /// What to do (required).
     pub description: String,
     /// Due date, `YYYY-MM-DD` by convention.
+    // The pattern matches exactly the real dates 0001-01-01..=9999-12-31, leap
+    // days included, so that the document says what `--strict` takes.
+    #[cfg_attr(
+        feature = "server",
+        schema(
+            format = Date,
+            pattern = r"^(?:(?:000[1-9]|00[1-9]\d|0[1-9]\d{2}|[1-9]\d{3})-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))|(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)$"
+        )
+    )]
     #[serde(
         default,
         deserialize_with = "present",
@@ -328,6 +340,7 @@ pub struct AcquireRequest {
     pub tag: Option<String>,
     /// Lease length, 60..=86400.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schema(minimum = 60, maximum = 86400))]
     pub ttl_seconds: Option<i64>,
 }
 

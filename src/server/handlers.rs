@@ -3,7 +3,7 @@
 
 use super::AppState;
 use super::error::AppError;
-use crate::classify::{Class, Severity, bool_word, read_body};
+use crate::classify::{Class, Lax, Severity, bool_word, lax_int, read_body};
 use crate::model::{
     AcquireRequest, AcquireResponse, CloseData, DumpResponse, ErrorDetail, InitializeResponse, SandboxInfo,
     SandboxStatus, StatusResponse, ValidationErrorBody,
@@ -13,7 +13,6 @@ use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -23,15 +22,23 @@ const DEFAULT_DATA: &[u8] = include_bytes!("../../tests/integration/data/officia
 /// Ambiguous findings this server cannot store, so it rejects them whole.
 const UNSTORABLE: [&str; 2] = ["lone_surrogate", "int_overflow"];
 
+/// Ambiguous findings that `--strict` rejects: the lax forms.
+const LAX: [&str; 2] = ["coerced_int", "coerced_bool"];
+
 impl From<PathRejection> for AppError {
     fn from(rejection: PathRejection) -> Self {
-        AppError::Status(StatusCode::NOT_FOUND, rejection.body_text())
+        AppError::invalid(
+            "string_unicode",
+            &["path", "sandbox_id"],
+            &rejection.body_text(),
+            Value::Null,
+        )
     }
 }
 
 impl From<QueryRejection> for AppError {
     fn from(rejection: QueryRejection) -> Self {
-        AppError::Status(StatusCode::UNPROCESSABLE_ENTITY, rejection.body_text())
+        AppError::invalid("value_error", &["query"], &rejection.body_text(), Value::Null)
     }
 }
 
@@ -75,13 +82,15 @@ fn is_json(headers: &HeaderMap) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-/// Query of initialize.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+/// Query of initialize, for the OpenAPI document only: the handler reads
+/// the raw pairs, so that a repeated parameter is not an error.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read by the derive, never constructed
 pub struct InitializeQuery {
     /// If true and no data is sent, load the default test data (the official
     /// example).
-    #[param(value_type = Option<bool>)]
-    init_default_data: Option<String>,
+    init_default_data: Option<bool>,
 }
 
 /// Initialize the sandbox with Close data.
@@ -96,6 +105,7 @@ pub struct InitializeQuery {
     responses(
         (status = 200, description = "Initialized", body = InitializeResponse),
         (status = 401, description = "Missing or wrong bearer token", body = ErrorDetail),
+        (status = 404, description = "Unknown sandbox, with --require-acquire", body = ErrorDetail),
         (status = 413, description = "Body over the size limit", body = ErrorDetail),
         (status = 422, description = "Validation error", body = ValidationErrorBody),
     ),
@@ -104,14 +114,20 @@ pub struct InitializeQuery {
 pub async fn initialize(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
-    query: Result<Query<InitializeQuery>, QueryRejection>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<InitializeResponse>, AppError> {
     let Path(sandbox_id) = path?;
     let Query(query) = query?;
     let body = body?;
-    let default_data = match query.init_default_data.as_deref() {
+    // A repeated parameter counts by its last value, as Starlette reads it.
+    let init_default_data = query
+        .iter()
+        .rev()
+        .find(|(key, _)| key == "init_default_data")
+        .map(|(_, v)| v.as_str());
+    let default_data = match init_default_data {
         None => false,
         Some(word) => bool_word(word).ok_or_else(|| {
             AppError::invalid(
@@ -132,11 +148,16 @@ pub async fn initialize(
     }
     let id = sandbox_id.clone();
     let records_created = blocking(move || {
-        let (verdict, value) = read_body(&body, state.config().strict);
+        let strict = state.config().strict;
+        let (verdict, value) = read_body(&body, strict);
         let refused: Vec<_> = verdict
             .reasons
             .iter()
-            .filter(|r| r.severity == Severity::Invalid || UNSTORABLE.contains(&r.kind))
+            .filter(|r| {
+                r.severity == Severity::Invalid
+                    || UNSTORABLE.contains(&r.kind)
+                    || (strict && LAX.contains(&r.kind))
+            })
             .map(|r| r.error_item())
             .collect();
         if verdict.class == Class::Invalid || !refused.is_empty() {
@@ -147,10 +168,11 @@ pub async fn initialize(
             value = serde_json::from_slice(DEFAULT_DATA).unwrap_or_default();
         }
         let normalized = crate::classify::normalize(&value);
-        Ok(state
-            .store()
-            .initialize(&id, &normalized)
-            .map_err(crate::Error::from)?)
+        let mut store = state.store();
+        if state.config().require_acquire && store.sandbox(&id).map_err(crate::Error::from)?.is_none() {
+            return Err(AppError::NotFound("Sandbox not found"));
+        }
+        Ok(store.initialize(&id, &normalized).map_err(crate::Error::from)?)
     })
     .await?;
     Ok(Json(InitializeResponse {
@@ -159,6 +181,77 @@ pub async fn initialize(
         message: format!("Initialized sandbox with {} records", records_created.total()),
         records_created: Some(records_created),
     }))
+}
+
+/// Reads acquire's optional body as pydantic would: an object or `null`,
+/// strings or `null` for the strings, a lax integer in 60..=86400 for the ttl.
+fn read_acquire(body: &[u8]) -> Result<AcquireRequest, AppError> {
+    if body.is_empty() {
+        return Ok(AcquireRequest::default());
+    }
+    let value: Value = serde_json::from_slice(body).map_err(|err| {
+        AppError::invalid(
+            "json_invalid",
+            &["body"],
+            "JSON decode error",
+            json!(err.to_string()),
+        )
+    })?;
+    let map = match value {
+        Value::Null => return Ok(AcquireRequest::default()),
+        Value::Object(map) => map,
+        other => {
+            let msg = "Input should be a valid dictionary or object to extract fields from";
+            return Err(AppError::invalid("model_attributes_type", &["body"], msg, other));
+        }
+    };
+    let string = |key: &str| match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(AppError::invalid(
+            "string_type",
+            &["body", key],
+            "Input should be a valid string",
+            other.clone(),
+        )),
+    };
+    let ttl_seconds = match map.get("ttl_seconds") {
+        None | Some(Value::Null) => None,
+        Some(value) => match lax_int(value) {
+            Lax::Exact(ttl) | Lax::Coerced(ttl) if ttl < 60 => {
+                let msg = "Input should be greater than or equal to 60";
+                return Err(AppError::invalid(
+                    "greater_than_equal",
+                    &["body", "ttl_seconds"],
+                    msg,
+                    value.clone(),
+                ));
+            }
+            Lax::Exact(ttl) | Lax::Coerced(ttl) if ttl > 86_400 => {
+                let msg = "Input should be less than or equal to 86400";
+                return Err(AppError::invalid(
+                    "less_than_equal",
+                    &["body", "ttl_seconds"],
+                    msg,
+                    value.clone(),
+                ));
+            }
+            Lax::Exact(ttl) | Lax::Coerced(ttl) => Some(ttl as i64),
+            Lax::Error(kind, msg) => {
+                return Err(AppError::invalid(
+                    kind,
+                    &["body", "ttl_seconds"],
+                    msg,
+                    value.clone(),
+                ));
+            }
+        },
+    };
+    Ok(AcquireRequest {
+        test_account_email: string("test_account_email")?,
+        tag: string("tag")?,
+        ttl_seconds,
+    })
 }
 
 /// Acquire a sandbox.
@@ -178,30 +271,7 @@ pub async fn acquire(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<AcquireResponse>), AppError> {
-    let body = body?;
-    let request: AcquireRequest = match serde_json::from_slice::<Option<AcquireRequest>>(&body) {
-        _ if body.is_empty() => AcquireRequest::default(),
-        Ok(request) => request.unwrap_or_default(),
-        Err(err) => {
-            return Err(AppError::invalid(
-                "json_invalid",
-                &["body"],
-                "Invalid request body",
-                json!(err.to_string()),
-            ));
-        }
-    };
-    if let Some(ttl) = request.ttl_seconds.filter(|ttl| !(60..=86_400).contains(ttl)) {
-        let (kind, msg) = if ttl < 60 {
-            (
-                "greater_than_equal",
-                "Input should be greater than or equal to 60",
-            )
-        } else {
-            ("less_than_equal", "Input should be less than or equal to 86400")
-        };
-        return Err(AppError::invalid(kind, &["body", "ttl_seconds"], msg, json!(ttl)));
-    }
+    let request = read_acquire(&body?)?;
     let id = format!("close-{:016x}", rand::random::<u64>());
     let url = state.sandbox_url(&id);
     let sandbox_id = id.clone();
@@ -237,6 +307,7 @@ pub async fn acquire(
         (status = 200, description = "The sandbox", body = SandboxInfo),
         (status = 401, description = "Missing or wrong bearer token", body = ErrorDetail),
         (status = 404, description = "Unknown sandbox", body = ErrorDetail),
+        (status = 422, description = "Unreadable sandbox id", body = ValidationErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -266,6 +337,7 @@ pub async fn get(
         (status = 200, description = "The data as stored", body = DumpResponse),
         (status = 401, description = "Missing or wrong bearer token", body = ErrorDetail),
         (status = 404, description = "Unknown sandbox", body = ErrorDetail),
+        (status = 422, description = "Unreadable sandbox id", body = ValidationErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -292,11 +364,21 @@ async fn clear(
 ) -> Result<Json<StatusResponse>, AppError> {
     let Path(id) = path?;
     let sandbox_id = id.clone();
-    let (text, message) = match to {
-        SandboxStatus::Idle => ("idle", "Sandbox released"),
-        _ => ("occupied", "Sandbox reset"),
+    let message = if to == SandboxStatus::Idle {
+        "Sandbox released"
+    } else {
+        "Sandbox reset"
     };
-    let found = blocking(move || Ok(state.store().clear(&id, text).map_err(crate::Error::from)?)).await?;
+    let found = blocking(move || {
+        let mut store = state.store();
+        let found = if to == SandboxStatus::Idle {
+            store.release(&id)
+        } else {
+            store.reset(&id)
+        };
+        Ok(found.map_err(crate::Error::from)?)
+    })
+    .await?;
     if !found {
         return Err(AppError::NotFound("Sandbox not found"));
     }
@@ -316,6 +398,7 @@ async fn clear(
         (status = 200, description = "Reset", body = StatusResponse),
         (status = 401, description = "Missing or wrong bearer token", body = ErrorDetail),
         (status = 404, description = "Unknown sandbox", body = ErrorDetail),
+        (status = 422, description = "Unreadable sandbox id", body = ValidationErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -326,7 +409,8 @@ pub async fn reset(
     clear(state, path, SandboxStatus::Occupied).await
 }
 
-/// Release a sandbox: its data is emptied, it becomes idle.
+/// Release a sandbox: it becomes idle and goes back to the pool, so its id
+/// is unknown afterwards (404), until an initialize creates it again.
 #[utoipa::path(
     delete,
     path = "/sandbox/close/{sandbox_id}",
@@ -335,6 +419,7 @@ pub async fn reset(
         (status = 200, description = "Released", body = StatusResponse),
         (status = 401, description = "Missing or wrong bearer token", body = ErrorDetail),
         (status = 404, description = "Unknown sandbox", body = ErrorDetail),
+        (status = 422, description = "Unreadable sandbox id", body = ValidationErrorBody),
     ),
     security(("bearer" = []))
 )]

@@ -28,9 +28,13 @@ use utoipa::OpenApi;
 pub struct ServerConfig {
     /// The bearer token every sandbox request must carry; `None` for no auth.
     pub token: Option<String>,
-    /// Also reject what breaks Close's meaning (confidence range, negative
-    /// value, unknown period, impossible date).
+    /// Take only what the OpenAPI document describes: reject what breaks
+    /// Close's meaning (confidence range, negative value, unknown period,
+    /// impossible date) and pydantic's lax forms (`"48000"`, `"yes"`).
     pub strict: bool,
+    /// Answer 404 to initialize on a sandbox that was not acquired, as a real
+    /// deployment may, instead of creating it.
+    pub require_acquire: bool,
     /// Largest request body, in bytes; larger ones get 413.
     pub max_body: usize,
     /// The SQLite file; `None` keeps everything in memory.
@@ -42,6 +46,7 @@ impl Default for ServerConfig {
         ServerConfig {
             token: None,
             strict: false,
+            require_acquire: false,
             max_body: 64 << 20,
             db: None,
         }
@@ -97,7 +102,12 @@ impl AppState {
 /// The OpenAPI 3.1 document, derived from the handlers and model types.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "leadfuzz Close sandbox", description = "Reference implementation of the Klavis Close sandbox API"),
+    info(
+        title = "leadfuzz Close sandbox",
+        description = "Reference implementation of the Klavis Close sandbox API. This document describes what \
+                       `leadfuzz serve --strict` takes; without `--strict` the server also takes pydantic's lax \
+                       forms (\"48000\", \"yes\") and values outside Close's meaning, as the published server does."
+    ),
     paths(
         handlers::acquire,
         handlers::get,

@@ -212,18 +212,24 @@ impl Store {
         Ok(())
     }
 
-    /// Sets a sandbox's status and empties its data; false if it is unknown.
-    pub fn clear(&mut self, id: &str, status: &str) -> Result<bool> {
+    /// Empties a sandbox's data, keeping it occupied; false if it is unknown.
+    pub fn reset(&mut self, id: &str) -> Result<bool> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM leads WHERE sandbox_id = ?1", [id])?;
         let changed = tx.execute(
-            "UPDATE sandboxes SET status = ?2, leads_shape = 2, updated_at = ?3 WHERE id = ?1",
-            params![id, status, now()],
+            "UPDATE sandboxes SET status = 'occupied', leads_shape = 2, updated_at = ?2 WHERE id = ?1",
+            params![id, now()],
         )?;
         tx.commit()?;
         Ok(changed == 1)
+    }
+
+    /// Forgets a sandbox and its data (it goes back to the pool); false if
+    /// it is unknown.
+    pub fn release(&mut self, id: &str) -> Result<bool> {
+        Ok(self.conn.execute("DELETE FROM sandboxes WHERE id = ?1", [id])? == 1)
     }
 
     /// Replaces a sandbox's data with `body` (a normalized, valid body) in one

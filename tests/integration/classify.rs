@@ -319,7 +319,7 @@ const TABLE: &[(&str, bool, Class, &str, &str)] = &[
         false,
         Class::Ambiguous,
         "leads[0].opportunities[0].value",
-        "coerced_int",
+        "integral_float",
     ),
     (
         r#"{"leads":[{"name":"A","opportunities":[{"note":"n","confidence":true}]}]}"#,

@@ -336,11 +336,18 @@ async fn sandbox_lifecycle_and_404s() {
     let released = server
         .call("DELETE", &format!("/sandbox/close/{id}"), Body::empty())
         .await;
-    assert_eq!(released.json["status"], "idle");
+    assert_eq!(
+        released.json,
+        json!({"sandbox_id": id, "status": "idle", "message": "Sandbox released"})
+    );
     let info = server
         .call("GET", &format!("/sandbox/close/{id}"), Body::empty())
         .await;
-    assert_eq!(info.json["status"], "idle");
+    assert_eq!(
+        info.status,
+        StatusCode::NOT_FOUND,
+        "a released sandbox is back in the pool"
+    );
 
     for (method, uri) in [
         ("GET", "/sandbox/close/nope"),
@@ -357,10 +364,20 @@ async fn sandbox_lifecycle_and_404s() {
         .call("PUT", "/sandbox/close/x/initialize", Body::empty())
         .await;
     assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
-    let bad_ttl = server
-        .call("POST", "/sandbox/close", r#"{"ttl_seconds":5}"#)
-        .await;
-    assert_eq!(bad_ttl.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (body, status) in [
+        (r#"{"ttl_seconds":5}"#, StatusCode::UNPROCESSABLE_ENTITY),
+        (r#"{"ttl_seconds":"600"}"#, StatusCode::CREATED),
+        (r#"{"ttl_seconds":600.0}"#, StatusCode::CREATED),
+        ("[null, null]", StatusCode::UNPROCESSABLE_ENTITY),
+        (r#"{"tag":5}"#, StatusCode::UNPROCESSABLE_ENTITY),
+        ("null", StatusCode::CREATED),
+    ] {
+        assert_eq!(
+            server.call("POST", "/sandbox/close", body).await.status,
+            status,
+            "{body}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -484,4 +501,60 @@ fn sigterm(pid: u32) {
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+#[tokio::test]
+async fn strict_also_rejects_lax_forms_but_takes_integral_floats() {
+    let strict = Server::new(ServerConfig {
+        strict: true,
+        ..ServerConfig::default()
+    });
+    let opportunity =
+        |field: &str| format!(r#"{{"leads":[{{"name":"A","opportunities":[{{"note":"n",{field}}}]}}]}}"#);
+    for (field, status) in [
+        (r#""value":"48000""#, StatusCode::UNPROCESSABLE_ENTITY),
+        (r#""confidence":true"#, StatusCode::UNPROCESSABLE_ENTITY),
+        (r#""value":48000.0"#, StatusCode::OK),
+        (r#""value":48000"#, StatusCode::OK),
+    ] {
+        assert_eq!(
+            strict.initialize("s", opportunity(field)).await.status,
+            status,
+            "{field}"
+        );
+    }
+    let task = r#"{"leads":[{"name":"A","tasks":[{"description":"d","completed":"yes"}]}]}"#;
+    assert_eq!(
+        strict.initialize("s", task).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        Server::default().initialize("s", task).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn require_acquire_refuses_unknown_sandboxes() {
+    let server = Server::new(ServerConfig {
+        require_acquire: true,
+        ..ServerConfig::default()
+    });
+    let unknown = server.initialize("never-acquired", official_example()).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let id = server.call("POST", "/sandbox/close", Body::empty()).await.json["sandbox_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        server.initialize(&id, official_example()).await.status,
+        StatusCode::OK
+    );
+    server
+        .call("DELETE", &format!("/sandbox/close/{id}"), Body::empty())
+        .await;
+    assert_eq!(
+        server.initialize(&id, official_example()).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
