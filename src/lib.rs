@@ -27,11 +27,26 @@
 //!   fuzz targets in `fuzz/`.
 #![deny(missing_docs)]
 
+/// Declares a fieldless enum and `ALL`, its variants in order, from one list.
+macro_rules! enum_with_all {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident,)* }) => {
+        $(#[$meta])*
+        $vis enum $name { $($(#[$vmeta])* $variant,)* }
+
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+        }
+    };
+}
+
+
 pub mod classify;
 pub mod cli;
 pub mod error;
 pub mod generate;
 pub mod model;
+pub mod oracle;
 #[cfg(feature = "server")]
 pub mod server;
 

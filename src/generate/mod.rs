@@ -14,19 +14,6 @@
 //! assert_eq!(verdict.records_created.unwrap().leads, 3);
 //! ```
 
-/// Declares a fieldless enum and `ALL`, its variants in order, from one list.
-macro_rules! enum_with_all {
-    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($variant:ident,)* }) => {
-        $(#[$meta])*
-        $vis enum $name { $($variant,)* }
-
-        impl $name {
-            /// Every variant, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-        }
-    };
-}
-
 pub mod arb;
 pub mod edge;
 pub mod mutate;
