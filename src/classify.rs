@@ -14,12 +14,12 @@
 
 use crate::model::{LocItem, PERIODS, RecordsCreated, ValidationErrorBody, ValidationErrorItem};
 use chrono::Datelike;
-use serde::Serialize;
 use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 /// The verdict on a body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Class {
     /// Schema-valid and meaningful to Close: must be accepted.

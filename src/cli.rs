@@ -38,6 +38,15 @@ pub enum Command {
     /// embedded SQLite database. Prints the address it listens on to stdout.
     #[cfg(feature = "server")]
     Serve(ServeArgs),
+    /// Fire generated bodies at an implementation of the endpoint and check
+    /// every answer. Exit 0 conforms, 1 non-conformance found, 2 usage error
+    /// or unreachable target.
+    #[cfg(feature = "conform")]
+    Conform(ConformArgs),
+    /// Send a saved failure again and say whether it still fails (exit 1) or
+    /// passes now (exit 0).
+    #[cfg(feature = "conform")]
+    Replay(ReplayArgs),
     /// Classify a body as valid, ambiguous or invalid and print the verdict as
     /// one JSON object. Exit 0 valid (or ambiguous), 1 invalid, 2 unreadable.
     Validate(ValidateArgs),
@@ -118,10 +127,105 @@ pub struct ServeArgs {
     pub max_body: usize,
 }
 
+/// `I/N`: shard I (1-based) of N.
+#[cfg(feature = "conform")]
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let (i, n) = text.split_once('/').ok_or("want I/N, e.g. 2/4")?;
+    let (i, n): (usize, usize) = (
+        i.parse().map_err(|_| "I is not a number")?,
+        n.parse().map_err(|_| "N is not a number")?,
+    );
+    if n == 0 || i == 0 || i > n {
+        return Err(format!("want 1 <= I <= N, got {i}/{n}"));
+    }
+    Ok((i, n))
+}
+
+/// Arguments of `leadfuzz conform`.
+#[cfg(feature = "conform")]
+#[derive(Debug, Args)]
+pub struct ConformArgs {
+    /// API base URL (`/sandbox/close/...` is appended). Without it, conform
+    /// starts the built-in reference server on a free port and tests that.
+    #[arg(long, value_name = "URL")]
+    pub target: Option<String>,
+    /// A sandbox to use; repeat for more. Each request in flight has a
+    /// sandbox to itself.
+    #[arg(long = "sandbox-id", value_name = "ID")]
+    pub sandbox_ids: Vec<String>,
+    /// Acquire N sandboxes through the API, and release them at the end.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub acquire: usize,
+    /// Bearer token for the target.
+    #[arg(long, env = "LEADFUZZ_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Cases to send.
+    #[arg(long, default_value_t = 200)]
+    pub cases: usize,
+    /// Seed of the case stream; default random, named on stderr.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Requests in flight; default one per sandbox.
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Close-meaning breaks (confidence range, negative value, period, date)
+    /// must be rejected.
+    #[arg(long)]
+    pub strict: bool,
+    /// Seconds to wait for each answer.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// At most this many requests per second.
+    #[arg(long, value_name = "R")]
+    pub rate: Option<f64>,
+    /// Requests to spend shrinking each distinct failure.
+    #[arg(long, value_name = "REQUESTS", default_value_t = 300)]
+    pub shrink_budget: u64,
+    /// Where to save failures.
+    #[arg(long, value_name = "DIR", default_value = "leadfuzz-failures")]
+    pub out: PathBuf,
+    /// Also write JUnit XML, one test case per check.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write JSON Lines events to stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Check the dump after each answer: `auto` does when the target has one.
+    #[arg(long, value_enum, default_value_t = crate::conform::DumpMode::Auto)]
+    pub dump: crate::conform::DumpMode,
+    /// Run shard I of N (1-based) of the case stream.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard, default_value = "1/1")]
+    pub shard: (usize, usize),
+    /// Base date of generated task dates (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD", default_value = "2026-01-05")]
+    pub base_date: chrono::NaiveDate,
+}
+
+/// Arguments of `leadfuzz replay`.
+#[cfg(feature = "conform")]
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// A failure saved by conform (`leadfuzz-failures/*.json`).
+    pub file: PathBuf,
+    /// API base URL; default the one the failure was found at.
+    #[arg(long, value_name = "URL")]
+    pub target: Option<String>,
+    /// Bearer token for the target.
+    #[arg(long, env = "LEADFUZZ_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Seconds to wait for the answer.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub timeout: f64,
+}
+
 /// Runs the parsed command line and says how it ended.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Gen(args) => args.run(),
+        #[cfg(feature = "conform")]
+        Command::Conform(args) => args.run(),
+        #[cfg(feature = "conform")]
+        Command::Replay(args) => args.run(),
         #[cfg(feature = "server")]
         Command::Serve(args) => args.run(),
         Command::Validate(args) => args.run(),
@@ -218,14 +322,8 @@ impl GenArgs {
 impl ServeArgs {
     fn run(self) -> anyhow::Result<u8> {
         use crate::server::{AppState, ServerConfig, serve, shutdown_signal};
-        tracing_subscriber::fmt()
-            .with_writer(std::io::stderr)
-            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-            .with_env_filter(
-                tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-            )
-            .init();
-        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        init_logging("info");
+        let runtime = runtime()?;
         runtime.block_on(async {
             let listener = tokio::net::TcpListener::bind(self.addr)
                 .await
@@ -247,6 +345,144 @@ impl ServeArgs {
             tracing::info!("stopped");
             Ok(EXIT_OK)
         })
+    }
+}
+
+/// A multi-threaded runtime for the network commands.
+#[cfg(feature = "server")]
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}
+
+/// Logs to stderr, `RUST_LOG` or `default` filtering.
+#[cfg(feature = "server")]
+fn init_logging(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default.into());
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_env_filter(filter)
+        .try_init();
+}
+
+#[cfg(feature = "conform")]
+impl ConformArgs {
+    fn run(self) -> anyhow::Result<u8> {
+        use crate::conform::{ConformConfig, report::Event, run};
+        use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+        init_logging("warn");
+        let seed = self.seed.unwrap_or_else(rand::random);
+        if self.seed.is_none() {
+            eprintln!("leadfuzz: conform --seed {seed}");
+        }
+        if !(self.timeout > 0.0 && self.timeout.is_finite()) {
+            anyhow::bail!("--timeout must be a positive number of seconds");
+        }
+        let config = ConformConfig {
+            target: self.target,
+            sandbox_ids: self.sandbox_ids,
+            acquire: self.acquire,
+            token: self.token,
+            cases: self.cases,
+            seed,
+            jobs: self.jobs,
+            strict: self.strict,
+            timeout: std::time::Duration::from_secs_f64(self.timeout),
+            rate: self.rate,
+            shrink_budget: self.shrink_budget,
+            out: self.out,
+            dump: self.dump,
+            shard: self.shard,
+            base_date: self.base_date,
+        };
+        let json = self.json;
+        runtime()?.block_on(async move {
+            let (stop_tx, stop) = tokio::sync::watch::channel(false);
+            tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    eprintln!("leadfuzz: stopping: releasing sandboxes, writing the summary");
+                    let _ = stop_tx.send(true);
+                }
+            });
+            let (events, mut received) = tokio::sync::mpsc::unbounded_channel();
+            let progress = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                ProgressBar::with_draw_target(Some(config.cases as u64), ProgressDrawTarget::stderr())
+            } else {
+                ProgressBar::hidden()
+            };
+            progress.set_style(
+                ProgressStyle::with_template("{bar:40} {pos}/{len} cases {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            let printer = tokio::spawn(async move {
+                let mut out = std::io::stdout();
+                let mut failed = 0u64;
+                while let Some(event) = received.recv().await {
+                    match &event {
+                        Event::Start { cases, .. } => progress.set_length(*cases as u64),
+                        Event::Case(result) => {
+                            progress.inc(1);
+                            if !result.findings.is_empty() {
+                                failed += 1;
+                                progress.set_message(format!("{failed} failing"));
+                            }
+                        }
+                        _ => {}
+                    }
+                    if json {
+                        serde_json::to_writer(&mut out, &event)?;
+                        writeln!(out)?;
+                    }
+                }
+                progress.finish_and_clear();
+                out.flush()?;
+                anyhow::Ok(())
+            });
+            let summary = run(config, events.clone(), stop).await;
+            if let Ok(summary) = &summary {
+                let _ = events.send(Event::Summary(summary.clone()));
+            }
+            drop(events);
+            printer.await??;
+            let summary = summary?;
+            eprint!("{}", summary.human());
+            if let Some(path) = &self.junit {
+                std::fs::write(path, summary.junit())
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            Ok(if summary.interrupted {
+                EXIT_ERROR
+            } else if summary.conforms() {
+                EXIT_OK
+            } else {
+                EXIT_FINDING
+            })
+        })
+    }
+}
+
+#[cfg(feature = "conform")]
+impl ReplayArgs {
+    fn run(self) -> anyhow::Result<u8> {
+        let saved = crate::conform::artifact::load(&self.file).map_err(anyhow::Error::msg)?;
+        let target = self.target.unwrap_or_else(|| saved.target.clone());
+        let timeout = std::time::Duration::from_secs_f64(self.timeout.max(0.001));
+        let finding = runtime()?.block_on(crate::conform::replay(&saved, &target, self.token, timeout))?;
+        let still_fails = finding.is_some();
+        let message = finding.map(|f| f.message);
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer(
+            &mut out,
+            &serde_json::json!({
+                "check": saved.check, "target": target, "still_fails": still_fails, "message": message,
+            }),
+        )?;
+        writeln!(out)?;
+        match &message {
+            Some(message) => eprintln!("leadfuzz: replay: {} still fails: {message}", saved.check.name()),
+            None => eprintln!("leadfuzz: replay: {} passes now", saved.check.name()),
+        }
+        Ok(if still_fails { EXIT_FINDING } else { EXIT_OK })
     }
 }
 

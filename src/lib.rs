@@ -40,9 +40,10 @@ macro_rules! enum_with_all {
     };
 }
 
-
 pub mod classify;
 pub mod cli;
+#[cfg(feature = "conform")]
+pub mod conform;
 pub mod error;
 pub mod generate;
 pub mod model;

@@ -5,12 +5,12 @@
 
 use crate::classify::{Class, normalize};
 use crate::model::RecordsCreated;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 enum_with_all! {
     /// One thing the oracle checks.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
     #[serde(rename_all = "snake_case")]
     pub enum Check {
         /// The request got an answer: no refused connection, reset or timeout.
@@ -41,7 +41,10 @@ enum_with_all! {
 impl Check {
     /// The snake_case name used in reports.
     pub fn name(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
     }
 
     /// Whether the check needs the dump endpoint.
@@ -121,7 +124,10 @@ fn expect(condition: bool, message: impl FnOnce() -> String) -> Result<(), Strin
 pub fn judge(expected: &Expectation, observed: &Observed) -> Verdict {
     let mut verdict = Verdict::default();
     let status = observed.status;
-    if !verdict.check(Check::NoServerError, expect(status < 500, || format!("answered {status}"))) {
+    if !verdict.check(
+        Check::NoServerError,
+        expect(status < 500, || format!("answered {status}")),
+    ) {
         return verdict;
     }
     let json = if observed.truncated {
@@ -145,7 +151,9 @@ pub fn judge(expected: &Expectation, observed: &Observed) -> Verdict {
     let accepted = (200..300).contains(&status);
     let class_ok = match expected.class {
         Class::Valid => expect(status == 200, || format!("a valid body got {status}, not 200")),
-        Class::Invalid => expect((400..500).contains(&status), || format!("an invalid body got {status}, not 4xx")),
+        Class::Invalid => expect((400..500).contains(&status), || {
+            format!("an invalid body got {status}, not 4xx")
+        }),
         Class::Ambiguous => expect(status == 200 || (400..500).contains(&status), || {
             format!("an ambiguous body got {status}, neither 200 nor 4xx")
         }),
@@ -155,21 +163,29 @@ pub fn judge(expected: &Expectation, observed: &Observed) -> Verdict {
     if accepted {
         let shape = success_shape(&json);
         if verdict.check(Check::ResponseShape, shape.clone().map(|_| ())) {
-            let Ok(records) = shape else { unreachable!("checked above") };
+            let Ok(records) = shape else {
+                unreachable!("checked above")
+            };
             let id = json["sandbox_id"].as_str().unwrap_or_default();
             verdict.check(
                 Check::SandboxIdEcho,
-                expect(id == expected.sandbox_id, || format!("sandbox_id {id:?}, path has {:?}", expected.sandbox_id)),
+                expect(id == expected.sandbox_id, || {
+                    format!("sandbox_id {id:?}, path has {:?}", expected.sandbox_id)
+                }),
             );
             let state = json["status"].as_str().unwrap_or_default();
             verdict.check(
                 Check::StatusEnum,
-                expect(matches!(state, "idle" | "occupied"), || format!("status {state:?} after a success")),
+                expect(matches!(state, "idle" | "occupied"), || {
+                    format!("status {state:?} after a success")
+                }),
             );
             if let Some(want) = expected.records {
                 verdict.check(
                     Check::RecordsCreated,
-                    expect(records == want, || format!("records_created {records:?}, the request has {want:?}")),
+                    expect(records == want, || {
+                        format!("records_created {records:?}, the request has {want:?}")
+                    }),
                 );
             }
         }
@@ -181,7 +197,9 @@ pub fn judge(expected: &Expectation, observed: &Observed) -> Verdict {
 
 /// The counts of a success body, or what is wrong with its shape.
 fn success_shape(json: &Value) -> Result<RecordsCreated, String> {
-    let Some(object) = json.as_object() else { return Err("not a JSON object".into()) };
+    let Some(object) = json.as_object() else {
+        return Err("not a JSON object".into());
+    };
     for key in ["sandbox_id", "status", "message"] {
         if !object.get(key).is_some_and(Value::is_string) {
             return Err(format!("`{key}` missing or not a string"));
@@ -191,7 +209,10 @@ fn success_shape(json: &Value) -> Result<RecordsCreated, String> {
         return Err("`records_created` missing or not an object".into());
     };
     let count = |key: &str| {
-        records.get(key).and_then(Value::as_u64).ok_or_else(|| format!("`records_created.{key}` missing or not a count"))
+        records
+            .get(key)
+            .and_then(Value::as_u64)
+            .ok_or_else(|| format!("`records_created.{key}` missing or not a count"))
     };
     Ok(RecordsCreated {
         leads: count("leads")?,
@@ -205,7 +226,9 @@ fn success_shape(json: &Value) -> Result<RecordsCreated, String> {
 fn error_shape(status: u16, json: &Value) -> Result<(), String> {
     let detail = json.get("detail").ok_or("no `detail`")?;
     if status != 422 {
-        return expect(detail.is_string() || detail.is_array(), || "`detail` is neither text nor a list".into());
+        return expect(detail.is_string() || detail.is_array(), || {
+            "`detail` is neither text nor a list".into()
+        });
     }
     let items = detail.as_array().ok_or("422 `detail` is not a list")?;
     let well_formed = |item: &Value| {
@@ -226,7 +249,11 @@ pub fn judge_dump(accepted: bool, sent: &Value, before: Option<&Value>, after: O
     let (check, want, what) = if accepted {
         (Check::DumpMatches, sent, "what was sent")
     } else {
-        (Check::NoPartialWrite, before.unwrap_or(&empty), "what it was before")
+        (
+            Check::NoPartialWrite,
+            before.unwrap_or(&empty),
+            "what it was before",
+        )
     };
     let (got, want) = (canonical(after.unwrap_or(&empty)), canonical(want));
     let outcome = expect(got == want, || {
@@ -289,7 +316,9 @@ fn first_difference(a: &Value, b: &Value) -> Option<String> {
                 match (x.get(key), y.get(key)) {
                     (Some(p), Some(q)) if p == q => {}
                     (Some(p), Some(q)) => {
-                        return Some(first_difference(p, q).map_or(key.clone(), |rest| format!("{key}{rest}")));
+                        return Some(
+                            first_difference(p, q).map_or(key.clone(), |rest| format!("{key}{rest}")),
+                        );
                     }
                     _ => return Some(key.clone()),
                 }
@@ -301,7 +330,12 @@ fn first_difference(a: &Value, b: &Value) -> Option<String> {
             .zip(y)
             .enumerate()
             .find(|(_, (p, q))| p != q)
-            .map(|(i, (p, q))| format!("[{i}]{}", first_difference(p, q).map_or(String::new(), |r| format!(".{r}")))),
+            .map(|(i, (p, q))| {
+                format!(
+                    "[{i}]{}",
+                    first_difference(p, q).map_or(String::new(), |r| format!(".{r}"))
+                )
+            }),
         _ if a == b => None,
         _ => Some(String::new()),
     }
@@ -315,14 +349,24 @@ mod tests {
     fn expectation(class: Class, leads: u64) -> Expectation {
         Expectation {
             class,
-            records: Some(RecordsCreated { leads, ..RecordsCreated::default() }),
+            records: Some(RecordsCreated {
+                leads,
+                ..RecordsCreated::default()
+            }),
             sandbox_id: "s".into(),
         }
     }
 
     fn run(expected: &Expectation, status: u16, body: &Value) -> Verdict {
         let bytes = body.to_string();
-        judge(expected, &Observed { status, body: bytes.as_bytes(), truncated: false })
+        judge(
+            expected,
+            &Observed {
+                status,
+                body: bytes.as_bytes(),
+                truncated: false,
+            },
+        )
     }
 
     fn ok_body(id: &str, status: &str, leads: u64) -> Value {
@@ -349,15 +393,33 @@ mod tests {
             (422, json!({"detail": []}), Check::StatusClass),
         ];
         for (status, body, check) in cases {
-            assert!(run(&valid, status, &body).failed(check), "{status} {body} should fail {check:?}");
+            assert!(
+                run(&valid, status, &body).failed(check),
+                "{status} {body} should fail {check:?}"
+            );
         }
         let invalid = expectation(Class::Invalid, 0);
         assert!(run(&invalid, 200, &ok_body("s", "occupied", 0)).failed(Check::StatusClass));
         assert!(run(&invalid, 422, &json!({"detail": "x"})).failed(Check::ResponseShape));
-        assert!(run(&invalid, 422, &json!({"detail": [{"type": "missing", "loc": [], "msg": "m"}]})).findings.is_empty());
+        assert!(
+            run(
+                &invalid,
+                422,
+                &json!({"detail": [{"type": "missing", "loc": [], "msg": "m"}]})
+            )
+            .findings
+            .is_empty()
+        );
         let ambiguous = expectation(Class::Ambiguous, 2);
         assert!(run(&ambiguous, 400, &json!({"detail": "no"})).findings.is_empty());
-        let not_json = judge(&valid, &Observed { status: 200, body: b"<html>", truncated: false });
+        let not_json = judge(
+            &valid,
+            &Observed {
+                status: 200,
+                body: b"<html>",
+                truncated: false,
+            },
+        );
         assert!(not_json.failed(Check::JsonResponse));
     }
 
@@ -373,11 +435,15 @@ mod tests {
         ]});
         assert_eq!(canonical(&sent), canonical(&dumped));
         assert_eq!(canonical(&json!({"leads": []})), canonical(&Value::Null));
-        let changed = json!({"leads": [{"name": "A"}, {"name": "B", "contacts": [{"emails": [{"email": "x@b.co"}]}]}]});
+        let changed =
+            json!({"leads": [{"name": "A"}, {"name": "B", "contacts": [{"emails": [{"email": "x@b.co"}]}]}]});
         assert_ne!(canonical(&sent), canonical(&changed));
         let verdict = judge_dump(true, &sent, None, Some(&changed));
         assert_eq!(verdict.findings[0].check, Check::DumpMatches);
-        assert!(verdict.findings[0].message.contains("first difference"), "{verdict:?}");
+        assert!(
+            verdict.findings[0].message.contains("first difference"),
+            "{verdict:?}"
+        );
         assert!(judge_dump(true, &sent, None, Some(&dumped)).findings.is_empty());
         let partial = judge_dump(false, &sent, Some(&Value::Null), Some(&dumped));
         assert!(partial.failed(Check::NoPartialWrite));
