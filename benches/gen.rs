@@ -11,12 +11,7 @@ use std::hint::black_box;
 const LEADS: usize = 2_000;
 
 fn generate(c: &mut Criterion) {
-    let config = |profile| GenConfig {
-        count: LEADS,
-        seed: 1,
-        profile,
-        ..GenConfig::default()
-    };
+    let config = |profile| GenConfig { count: LEADS, seed: 1, profile, ..GenConfig::default() };
     let bytes = Generator::new(config(Profile::Mixed)).payload().body;
     let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     let leads: Vec<CloseLead> = serde_json::from_value(body["leads"].clone()).unwrap();
@@ -30,11 +25,7 @@ fn generate(c: &mut Criterion) {
         let size = Generator::new(config(profile)).payload().body.len();
         group.throughput(Throughput::Bytes(size as u64));
         group.bench_function(format!("leadfuzz_{profile:?}").to_lowercase(), |b| {
-            b.iter(|| {
-                Generator::new(config(profile))
-                    .write_body(&mut std::io::sink(), None)
-                    .unwrap()
-            })
+            b.iter(|| Generator::new(config(profile)).write_body(&mut std::io::sink(), None).unwrap())
         });
     }
     group.finish();

@@ -9,21 +9,13 @@ use leadfuzz::generate::{GenConfig, Generator, Profile};
 use leadfuzz::server::{AppState, ServerConfig, serve};
 
 fn body(count: usize) -> Vec<u8> {
-    Generator::new(GenConfig {
-        count,
-        seed: 1,
-        profile: Profile::Realistic,
-        ..GenConfig::default()
-    })
-    .payload()
-    .body
+    Generator::new(GenConfig { count, seed: 1, profile: Profile::Realistic, ..GenConfig::default() })
+        .payload()
+        .body
 }
 
 fn initialize(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let url = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -67,11 +59,7 @@ fn initialize(c: &mut Criterion) {
         b.iter(|| {
             runtime.block_on(async {
                 post("big".into(), large.clone()).await;
-                let dump = client
-                    .get(format!("{url}/sandbox/close/big/dump"))
-                    .send()
-                    .await
-                    .unwrap();
+                let dump = client.get(format!("{url}/sandbox/close/big/dump")).send().await.unwrap();
                 assert_eq!(dump.status(), 200);
                 dump.bytes().await.unwrap();
             })

@@ -109,14 +109,10 @@ impl Reason {
     pub fn error_item(&self) -> ValidationErrorItem {
         ValidationErrorItem {
             kind: self.kind.into(),
-            loc: std::iter::once(LocItem::Key("body".into()))
-                .chain(self.loc.iter().cloned())
-                .collect(),
+            loc: std::iter::once(LocItem::Key("body".into())).chain(self.loc.iter().cloned()).collect(),
             msg: self.msg.clone(),
             input: self.input.clone(),
-            ctx: self
-                .position
-                .map(|(line, column)| json!({"line": line, "column": column})),
+            ctx: self.position.map(|(line, column)| json!({"line": line, "column": column})),
         }
     }
 }
@@ -125,12 +121,8 @@ impl Classification {
     /// The `422` body the published server answers for this body: its Invalid
     /// reasons in FastAPI's shape. Empty when the body is not Invalid.
     pub fn validation_error(&self) -> ValidationErrorBody {
-        let detail = self
-            .reasons
-            .iter()
-            .filter(|r| r.severity == Severity::Invalid)
-            .map(Reason::error_item)
-            .collect();
+        let detail =
+            self.reasons.iter().filter(|r| r.severity == Severity::Invalid).map(Reason::error_item).collect();
         ValidationErrorBody { detail }
     }
 }
@@ -194,10 +186,8 @@ pub fn normalize(body: &Value) -> Value {
         let Some(map) = value.as_object() else {
             return value.clone();
         };
-        let fields = model
-            .fields
-            .iter()
-            .filter_map(|f| Some((f.name.to_string(), field(map.get(f.name)?, f))));
+        let fields =
+            model.fields.iter().filter_map(|f| Some((f.name.to_string(), field(map.get(f.name)?, f))));
         Value::Object(fields.collect())
     }
     fn field(value: &Value, field: &Field) -> Value {
@@ -220,12 +210,8 @@ pub fn normalize(body: &Value) -> Value {
 
 /// Classifies a parsed body (`Value::Null` is "no data").
 pub fn classify(body: &Value, strict: bool) -> Classification {
-    let mut walker = Walker {
-        strict,
-        loc: Vec::new(),
-        reasons: Vec::new(),
-        counts: RecordsCreated::default(),
-    };
+    let mut walker =
+        Walker { strict, loc: Vec::new(), reasons: Vec::new(), counts: RecordsCreated::default() };
     match body {
         Value::Null => {}
         Value::Object(map) => walker.model(map, &CLOSE_DATA),
@@ -343,33 +329,19 @@ struct Model {
 }
 
 const fn field(name: &'static str, kind: Kind) -> Field {
-    Field {
-        name,
-        kind,
-        required: false,
-        meaning: Meaning::None,
-    }
+    Field { name, kind, required: false, meaning: Meaning::None }
 }
 
 const fn required(name: &'static str, kind: Kind) -> Field {
-    Field {
-        required: true,
-        ..field(name, kind)
-    }
+    Field { required: true, ..field(name, kind) }
 }
 
 const fn meaning(name: &'static str, kind: Kind, meaning: Meaning) -> Field {
-    Field {
-        meaning,
-        ..field(name, kind)
-    }
+    Field { meaning, ..field(name, kind) }
 }
 
-static CLOSE_DATA: Model = Model {
-    name: "CloseData",
-    fields: &[field("leads", Kind::Models(&LEAD))],
-    legacy: &[],
-};
+static CLOSE_DATA: Model =
+    Model { name: "CloseData", fields: &[field("leads", Kind::Models(&LEAD))], legacy: &[] };
 
 static LEAD: Model = Model {
     name: "CloseLead",
@@ -412,11 +384,7 @@ static TASK: Model = Model {
         field("completed", Kind::Bool),
         field("assignee_id", Kind::Str),
     ],
-    legacy: &[
-        ("text", "description"),
-        ("is_complete", "completed"),
-        ("assigned_to", "assignee_id"),
-    ],
+    legacy: &[("text", "description"), ("is_complete", "completed"), ("assigned_to", "assignee_id")],
 };
 
 /// The outcome of pydantic's lax reading of a scalar.
@@ -429,10 +397,8 @@ pub(crate) enum Lax<T> {
 /// pydantic v2's lax `int`: integers, integral floats, bools and numeric
 /// strings (trimmed, `_` between digits) are taken.
 pub(crate) fn lax_int(value: &Value) -> Lax<i128> {
-    const PARSING: Lax<i128> = Lax::Error(
-        "int_parsing",
-        "Input should be a valid integer, unable to parse string as an integer",
-    );
+    const PARSING: Lax<i128> =
+        Lax::Error("int_parsing", "Input should be a valid integer, unable to parse string as an integer");
     match value {
         Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
             (Some(i), _, _) => Lax::Exact(i.into()),
@@ -449,9 +415,7 @@ pub(crate) fn lax_int(value: &Value) -> Lax<i128> {
             let s = s.strip_suffix(".0").unwrap_or(s);
             let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
             let well_formed = !digits.is_empty()
-                && digits
-                    .split('_')
-                    .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()));
+                && digits.split('_').all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()));
             match s.replace('_', "").parse::<i128>() {
                 Ok(i) if well_formed => Lax::Coerced(i),
                 _ => PARSING,
@@ -463,10 +427,8 @@ pub(crate) fn lax_int(value: &Value) -> Lax<i128> {
 
 /// pydantic v2's lax `bool`: bools, 0/1 and the usual words.
 fn lax_bool(value: &Value) -> Lax<bool> {
-    const PARSING: Lax<bool> = Lax::Error(
-        "bool_parsing",
-        "Input should be a valid boolean, unable to interpret input",
-    );
+    const PARSING: Lax<bool> =
+        Lax::Error("bool_parsing", "Input should be a valid boolean, unable to interpret input");
     match value {
         Value::Bool(b) => Lax::Exact(*b),
         Value::Number(n) => match n.as_f64() {
@@ -528,11 +490,7 @@ impl Walker {
     }
 
     fn meaning_severity(&self) -> Severity {
-        if self.strict {
-            Severity::Invalid
-        } else {
-            Severity::Ambiguous
-        }
+        if self.strict { Severity::Invalid } else { Severity::Ambiguous }
     }
 
     /// Runs `f` with `item` appended to the location.
@@ -546,17 +504,12 @@ impl Walker {
     fn model(&mut self, map: &Map<String, Value>, model: &Model) {
         for field in model.fields {
             let value = map.get(field.name);
-            self.at(LocItem::Key(field.name.into()), |w| {
-                match (value, field.required) {
-                    (None, true) => w.push(
-                        Severity::Invalid,
-                        "missing",
-                        "Field required".into(),
-                        &Value::Object(map.clone()),
-                    ),
-                    (None | Some(Value::Null), false) => {}
-                    (Some(value), _) => w.field(value, field),
+            self.at(LocItem::Key(field.name.into()), |w| match (value, field.required) {
+                (None, true) => {
+                    w.push(Severity::Invalid, "missing", "Field required".into(), &Value::Object(map.clone()))
                 }
+                (None | Some(Value::Null), false) => {}
+                (Some(value), _) => w.field(value, field),
             });
         }
         for (key, value) in map {
@@ -664,12 +617,7 @@ impl Walker {
         match value {
             Value::Array(items) => Some(items),
             _ => {
-                self.push(
-                    Severity::Invalid,
-                    "list_type",
-                    "Input should be a valid list".into(),
-                    value,
-                );
+                self.push(Severity::Invalid, "list_type", "Input should be a valid list".into(), value);
                 None
             }
         }

@@ -131,10 +131,8 @@ pub struct ServeArgs {
 #[cfg(feature = "conform")]
 fn parse_shard(text: &str) -> Result<(usize, usize), String> {
     let (i, n) = text.split_once('/').ok_or("want I/N, e.g. 2/4")?;
-    let (i, n): (usize, usize) = (
-        i.parse().map_err(|_| "I is not a number")?,
-        n.parse().map_err(|_| "N is not a number")?,
-    );
+    let (i, n): (usize, usize) =
+        (i.parse().map_err(|_| "I is not a number")?, n.parse().map_err(|_| "N is not a number")?);
     if n == 0 || i == 0 || i > n {
         return Err(format!("want 1 <= I <= N, got {i}/{n}"));
     }
@@ -213,9 +211,9 @@ pub struct ReplayArgs {
     /// Bearer token for the target.
     #[arg(long, env = "LEADFUZZ_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
-    /// Seconds to wait for the answer.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
-    pub timeout: f64,
+    /// Seconds to wait for the answer; default the run's timeout.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
 }
 
 /// Runs the parsed command line and says how it ended.
@@ -263,9 +261,7 @@ fn read_input(file: Option<&PathBuf>) -> anyhow::Result<Vec<u8>> {
             body = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?
         }
         _ => {
-            std::io::stdin()
-                .read_to_end(&mut body)
-                .context("cannot read stdin")?;
+            std::io::stdin().read_to_end(&mut body).context("cannot read stdin")?;
         }
     }
     Ok(body)
@@ -293,22 +289,13 @@ impl GenArgs {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         for body in 0..self.payloads.unwrap_or(1) {
             if let Some(m) = generator.write_body(&mut out, coverage.as_mut())? {
-                eprintln!(
-                    "leadfuzz: body {body}: {:?} by {} at {}",
-                    m.class,
-                    m.kind.name(),
-                    m.path
-                );
+                eprintln!("leadfuzz: body {body}: {:?} by {} at {}", m.class, m.kind.name(), m.path);
             }
         }
         out.flush()?;
         if let Some(coverage) = coverage {
             let hits = coverage.hits();
-            eprintln!(
-                "leadfuzz: coverage: {} of {} catalog entries",
-                hits.len(),
-                Edge::ALL.len()
-            );
+            eprintln!("leadfuzz: coverage: {} of {} catalog entries", hits.len(), Edge::ALL.len());
             for &entry in Edge::ALL {
                 let mark = if hits.contains(&entry) { "yes" } else { "no " };
                 eprintln!("  {mark}  {}", entry.name());
@@ -466,7 +453,8 @@ impl ReplayArgs {
     fn run(self) -> anyhow::Result<u8> {
         let saved = crate::conform::artifact::load(&self.file).map_err(anyhow::Error::msg)?;
         let target = self.target.unwrap_or_else(|| saved.target.clone());
-        let timeout = std::time::Duration::from_secs_f64(self.timeout.max(0.001));
+        let timeout =
+            std::time::Duration::from_secs_f64(self.timeout.unwrap_or(saved.timeout_seconds).max(0.001));
         let finding = runtime()?.block_on(crate::conform::replay(&saved, &target, self.token, timeout))?;
         let still_fails = finding.is_some();
         let message = finding.map(|f| f.message);

@@ -30,11 +30,7 @@ pub type Nullable<T> = Option<Option<T>>;
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CloseData {
     /// The leads to create.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub leads: Option<Option<Vec<CloseLead>>>,
 }
 
@@ -46,32 +42,16 @@ pub struct CloseLead {
     /// Company / lead name (required).
     pub name: String,
     /// Lead status label, e.g. `Potential`.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub status: Option<Option<String>>,
     /// The lead's contacts.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Option<Vec<CloseContact>>>,
     /// The lead's opportunities.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub opportunities: Option<Option<Vec<CloseOpportunity>>>,
     /// The lead's tasks.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Option<Vec<CloseTask>>>,
 }
 
@@ -81,27 +61,15 @@ pub struct CloseLead {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CloseContact {
     /// Full name.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub name: Option<Option<String>>,
     /// Email addresses: free objects, by convention [`CloseEmail`].
     #[cfg_attr(feature = "server", schema(value_type = Option<Vec<Object>>))]
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub emails: Option<Option<Vec<CloseEmail>>>,
     /// Phone numbers: free objects, by convention [`ClosePhone`].
     #[cfg_attr(feature = "server", schema(value_type = Option<Vec<Object>>))]
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub phones: Option<Option<Vec<ClosePhone>>>,
 }
 
@@ -112,26 +80,13 @@ pub struct CloseContact {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CloseEmail {
     /// The address.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub email: Option<Option<String>>,
     /// A free label: `office`, `home`, `direct`, ...
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "type", default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub kind: Option<Option<String>>,
     /// Whether the address opted out.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub is_unsubscribed: Option<Option<bool>>,
     /// Keys beyond the conventional ones, kept as sent.
     #[serde(flatten)]
@@ -145,19 +100,10 @@ pub struct CloseEmail {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ClosePhone {
     /// The number, E.164 by convention (`+14155550123`).
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub phone: Option<Option<String>>,
     /// A free label: `office`, `mobile`, ...
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "type", default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub kind: Option<Option<String>>,
     /// Keys beyond the conventional ones, kept as sent.
     #[serde(flatten)]
@@ -174,27 +120,15 @@ pub struct CloseOpportunity {
     pub note: String,
     /// Value in cents.
     #[cfg_attr(feature = "server", schema(minimum = 0))]
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub value: Option<Option<i64>>,
     /// Percentage, meant to be 0..=100.
     #[cfg_attr(feature = "server", schema(minimum = 0, maximum = 100))]
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Option<i64>>,
     /// Meant to be `one_time`, `monthly` or `annual`.
     #[cfg_attr(feature = "server", schema(pattern = "^(one_time|monthly|annual)$"))]
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub period: Option<Option<String>>,
 }
 
@@ -215,25 +149,13 @@ pub struct CloseTask {
             pattern = r"^(?:(?:000[1-9]|00[1-9]\d|0[1-9]\d{2}|[1-9]\d{3})-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))|(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)$"
         )
     )]
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub date: Option<Option<String>>,
     /// Whether it is done.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub completed: Option<Option<bool>>,
     /// The user it is assigned to.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<Option<String>>,
 }
 
@@ -267,9 +189,7 @@ impl RecordsCreated {
 
 /// The number of items in an absent, null or present list.
 fn len<T>(list: &Nullable<Vec<T>>) -> u64 {
-    list.as_ref()
-        .and_then(Option::as_ref)
-        .map_or(0, |v| v.len() as u64)
+    list.as_ref().and_then(Option::as_ref).map_or(0, |v| v.len() as u64)
 }
 
 /// The `records_created` that initializing with `data` must answer.
@@ -281,23 +201,15 @@ fn len<T>(list: &Nullable<Vec<T>>) -> u64 {
 /// assert_eq!((n.leads, n.contacts, n.opportunities, n.tasks), (5, 8, 7, 10));
 /// ```
 pub fn counts(data: &CloseData) -> RecordsCreated {
-    let leads = data
-        .leads
-        .as_ref()
-        .and_then(Option::as_ref)
-        .map_or(&[][..], Vec::as_slice);
-    leads.iter().fold(
+    let leads = data.leads.as_ref().and_then(Option::as_ref).map_or(&[][..], Vec::as_slice);
+    leads.iter().fold(RecordsCreated { leads: leads.len() as u64, ..RecordsCreated::default() }, |n, lead| {
         RecordsCreated {
-            leads: leads.len() as u64,
-            ..RecordsCreated::default()
-        },
-        |n, lead| RecordsCreated {
             contacts: n.contacts + len(&lead.contacts),
             opportunities: n.opportunities + len(&lead.opportunities),
             tasks: n.tasks + len(&lead.tasks),
             ..n
-        },
-    )
+        }
+    })
 }
 
 /// A sandbox's state.

@@ -41,10 +41,7 @@ enum_with_all! {
 impl Check {
     /// The snake_case name used in reports.
     pub fn name(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default()
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
     }
 
     /// Whether the check needs the dump endpoint.
@@ -124,10 +121,7 @@ fn expect(condition: bool, message: impl FnOnce() -> String) -> Result<(), Strin
 pub fn judge(expected: &Expectation, observed: &Observed) -> Verdict {
     let mut verdict = Verdict::default();
     let status = observed.status;
-    if !verdict.check(
-        Check::NoServerError,
-        expect(status < 500, || format!("answered {status}")),
-    ) {
+    if !verdict.check(Check::NoServerError, expect(status < 500, || format!("answered {status}"))) {
         return verdict;
     }
     let json = if observed.truncated {
@@ -151,9 +145,9 @@ pub fn judge(expected: &Expectation, observed: &Observed) -> Verdict {
     let accepted = (200..300).contains(&status);
     let class_ok = match expected.class {
         Class::Valid => expect(status == 200, || format!("a valid body got {status}, not 200")),
-        Class::Invalid => expect((400..500).contains(&status), || {
-            format!("an invalid body got {status}, not 4xx")
-        }),
+        Class::Invalid => {
+            expect((400..500).contains(&status), || format!("an invalid body got {status}, not 4xx"))
+        }
         Class::Ambiguous => expect(status == 200 || (400..500).contains(&status), || {
             format!("an ambiguous body got {status}, neither 200 nor 4xx")
         }),
@@ -163,9 +157,7 @@ pub fn judge(expected: &Expectation, observed: &Observed) -> Verdict {
     if accepted {
         let shape = success_shape(&json);
         if verdict.check(Check::ResponseShape, shape.clone().map(|_| ())) {
-            let Ok(records) = shape else {
-                unreachable!("checked above")
-            };
+            let Ok(records) = shape else { unreachable!("checked above") };
             let id = json["sandbox_id"].as_str().unwrap_or_default();
             verdict.check(
                 Check::SandboxIdEcho,
@@ -176,9 +168,7 @@ pub fn judge(expected: &Expectation, observed: &Observed) -> Verdict {
             let state = json["status"].as_str().unwrap_or_default();
             verdict.check(
                 Check::StatusEnum,
-                expect(matches!(state, "idle" | "occupied"), || {
-                    format!("status {state:?} after a success")
-                }),
+                expect(matches!(state, "idle" | "occupied"), || format!("status {state:?} after a success")),
             );
             if let Some(want) = expected.records {
                 verdict.check(
@@ -249,11 +239,7 @@ pub fn judge_dump(accepted: bool, sent: &Value, before: Option<&Value>, after: O
     let (check, want, what) = if accepted {
         (Check::DumpMatches, sent, "what was sent")
     } else {
-        (
-            Check::NoPartialWrite,
-            before.unwrap_or(&empty),
-            "what it was before",
-        )
+        (Check::NoPartialWrite, before.unwrap_or(&empty), "what it was before")
     };
     let (got, want) = (canonical(after.unwrap_or(&empty)), canonical(want));
     let outcome = expect(got == want, || {
@@ -325,17 +311,11 @@ fn first_difference(a: &Value, b: &Value) -> Option<String> {
             }
             None
         }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
-            .iter()
-            .zip(y)
-            .enumerate()
-            .find(|(_, (p, q))| p != q)
-            .map(|(i, (p, q))| {
-                format!(
-                    "[{i}]{}",
-                    first_difference(p, q).map_or(String::new(), |r| format!(".{r}"))
-                )
-            }),
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            x.iter().zip(y).enumerate().find(|(_, (p, q))| p != q).map(|(i, (p, q))| {
+                format!("[{i}]{}", first_difference(p, q).map_or(String::new(), |r| format!(".{r}")))
+            })
+        }
         _ if a == b => None,
         _ => Some(String::new()),
     }
@@ -349,24 +329,14 @@ mod tests {
     fn expectation(class: Class, leads: u64) -> Expectation {
         Expectation {
             class,
-            records: Some(RecordsCreated {
-                leads,
-                ..RecordsCreated::default()
-            }),
+            records: Some(RecordsCreated { leads, ..RecordsCreated::default() }),
             sandbox_id: "s".into(),
         }
     }
 
     fn run(expected: &Expectation, status: u16, body: &Value) -> Verdict {
         let bytes = body.to_string();
-        judge(
-            expected,
-            &Observed {
-                status,
-                body: bytes.as_bytes(),
-                truncated: false,
-            },
-        )
+        judge(expected, &Observed { status, body: bytes.as_bytes(), truncated: false })
     }
 
     fn ok_body(id: &str, status: &str, leads: u64) -> Value {
@@ -393,33 +363,19 @@ mod tests {
             (422, json!({"detail": []}), Check::StatusClass),
         ];
         for (status, body, check) in cases {
-            assert!(
-                run(&valid, status, &body).failed(check),
-                "{status} {body} should fail {check:?}"
-            );
+            assert!(run(&valid, status, &body).failed(check), "{status} {body} should fail {check:?}");
         }
         let invalid = expectation(Class::Invalid, 0);
         assert!(run(&invalid, 200, &ok_body("s", "occupied", 0)).failed(Check::StatusClass));
         assert!(run(&invalid, 422, &json!({"detail": "x"})).failed(Check::ResponseShape));
         assert!(
-            run(
-                &invalid,
-                422,
-                &json!({"detail": [{"type": "missing", "loc": [], "msg": "m"}]})
-            )
-            .findings
-            .is_empty()
+            run(&invalid, 422, &json!({"detail": [{"type": "missing", "loc": [], "msg": "m"}]}))
+                .findings
+                .is_empty()
         );
         let ambiguous = expectation(Class::Ambiguous, 2);
         assert!(run(&ambiguous, 400, &json!({"detail": "no"})).findings.is_empty());
-        let not_json = judge(
-            &valid,
-            &Observed {
-                status: 200,
-                body: b"<html>",
-                truncated: false,
-            },
-        );
+        let not_json = judge(&valid, &Observed { status: 200, body: b"<html>", truncated: false });
         assert!(not_json.failed(Check::JsonResponse));
     }
 
@@ -440,10 +396,7 @@ mod tests {
         assert_ne!(canonical(&sent), canonical(&changed));
         let verdict = judge_dump(true, &sent, None, Some(&changed));
         assert_eq!(verdict.findings[0].check, Check::DumpMatches);
-        assert!(
-            verdict.findings[0].message.contains("first difference"),
-            "{verdict:?}"
-        );
+        assert!(verdict.findings[0].message.contains("first difference"), "{verdict:?}");
         assert!(judge_dump(true, &sent, None, Some(&dumped)).findings.is_empty());
         let partial = judge_dump(false, &sent, Some(&Value::Null), Some(&dumped));
         assert!(partial.failed(Check::NoPartialWrite));

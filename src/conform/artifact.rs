@@ -20,6 +20,8 @@ pub struct Artifact {
     pub case: usize,
     /// Whether the run was strict.
     pub strict: bool,
+    /// The run's answer timeout, in seconds (replay uses it too).
+    pub timeout_seconds: f64,
     /// The API base URL.
     pub target: String,
     /// The sandbox the body went to.

@@ -26,18 +26,10 @@ pub struct Case {
 /// all, then `leads` absent, null and empty; so the whole catalog is covered
 /// within the first cases of every run.
 pub fn case(seed: u64, index: usize, base_date: NaiveDate, strict: bool) -> Case {
-    let literal = |text: &str| Case {
-        index,
-        body: Some(text.as_bytes().to_vec()),
-        mutation: None,
-    };
+    let literal = |text: &str| Case { index, body: Some(text.as_bytes().to_vec()), mutation: None };
     match index {
         1 => {
-            return Case {
-                index,
-                body: None,
-                mutation: None,
-            };
+            return Case { index, body: None, mutation: None };
         }
         2 => return literal("{}"),
         3 => return literal(r#"{"leads":null}"#),
@@ -50,31 +42,13 @@ pub fn case(seed: u64, index: usize, base_date: NaiveDate, strict: bool) -> Case
     let (class, profile, count) = if index == 0 {
         (Class::Valid, Profile::Mixed, 64)
     } else {
-        let class = weighted(
-            &mut rng,
-            &[(14, Class::Valid), (3, Class::Invalid), (3, Class::Ambiguous)],
-        );
-        let profile = weighted(
-            &mut rng,
-            &[(4, Profile::Realistic), (3, Profile::Mixed), (3, Profile::Edge)],
-        );
+        let class = weighted(&mut rng, &[(14, Class::Valid), (3, Class::Invalid), (3, Class::Ambiguous)]);
+        let profile = weighted(&mut rng, &[(4, Profile::Realistic), (3, Profile::Mixed), (3, Profile::Edge)]);
         (class, profile, count(&mut rng))
     };
-    let config = GenConfig {
-        count,
-        seed: rng.next_u64(),
-        profile,
-        class,
-        strict,
-        base_date,
-        pretty: false,
-    };
+    let config = GenConfig { count, seed: rng.next_u64(), profile, class, strict, base_date, pretty: false };
     let payload = Generator::new(config).payload();
-    Case {
-        index,
-        body: Some(payload.body),
-        mutation: payload.mutation,
-    }
+    Case { index, body: Some(payload.body), mutation: payload.mutation }
 }
 
 /// Body sizes: mostly small, some medium, a few large (up to 300 leads).

@@ -46,20 +46,10 @@ impl Client {
         if base.cannot_be_a_base() || !matches!(base.scheme(), "http" | "https") {
             return Err(format!("bad target URL {base}: not an http(s) base URL"));
         }
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .build()
-            .map_err(|e| e.to_string())?;
-        let pacer = rate
-            .filter(|r| *r > 0.0)
-            .map(|r| (Duration::from_secs_f64(1.0 / r), Mutex::new(Instant::now())));
-        Ok(Client {
-            http,
-            base,
-            token,
-            requests: AtomicU64::new(0),
-            pacer,
-        })
+        let http = reqwest::Client::builder().timeout(timeout).build().map_err(|e| e.to_string())?;
+        let pacer =
+            rate.filter(|r| *r > 0.0).map(|r| (Duration::from_secs_f64(1.0 / r), Mutex::new(Instant::now())));
+        Ok(Client { http, base, token, requests: AtomicU64::new(0), pacer })
     }
 
     /// Requests sent so far.
@@ -102,10 +92,7 @@ impl Client {
     ) -> Result<Answer, String> {
         self.pace().await;
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let mut request = self
-            .http
-            .request(method, url)
-            .header("content-type", "application/json");
+        let mut request = self.http.request(method, url).header("content-type", "application/json");
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
@@ -118,46 +105,29 @@ impl Client {
         while let Some(chunk) = response.chunk().await.map_err(describe)? {
             if body.len() + chunk.len() > cap {
                 body.extend_from_slice(&chunk[..cap - body.len()]);
-                return Ok(Answer {
-                    status,
-                    body,
-                    truncated: true,
-                });
+                return Ok(Answer { status, body, truncated: true });
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Answer {
-            status,
-            body,
-            truncated: false,
-        })
+        Ok(Answer { status, body, truncated: false })
     }
 
     /// `POST .../initialize` with `body` (`None`: no body at all).
     pub async fn initialize(&self, sandbox: &str, body: Option<&[u8]>) -> Result<Answer, String> {
-        self.send(Method::POST, self.initialize_url(sandbox), body, ANSWER_CAP)
-            .await
+        self.send(Method::POST, self.initialize_url(sandbox), body, ANSWER_CAP).await
     }
 
     /// `GET .../dump`: `Ok(None)` for a 404 (no such sandbox), the `data`
     /// otherwise; an error when there is no usable dump.
     pub async fn dump(&self, sandbox: &str) -> Result<Option<serde_json::Value>, String> {
-        let answer = self
-            .send(
-                Method::GET,
-                self.url(&["sandbox", "close", sandbox, "dump"]),
-                None,
-                DUMP_CAP,
-            )
-            .await?;
+        let answer =
+            self.send(Method::GET, self.url(&["sandbox", "close", sandbox, "dump"]), None, DUMP_CAP).await?;
         match answer.status {
             404 => Ok(None),
             200 if !answer.truncated => {
                 let mut json: serde_json::Value =
                     serde_json::from_slice(&answer.body).map_err(|e| format!("dump is not JSON: {e}"))?;
-                json.get_mut("data")
-                    .map(|d| Some(d.take()))
-                    .ok_or_else(|| "dump has no `data`".into())
+                json.get_mut("data").map(|d| Some(d.take())).ok_or_else(|| "dump has no `data`".into())
             }
             status => Err(format!("dump answered {status}")),
         }
@@ -165,30 +135,20 @@ impl Client {
 
     /// `POST /sandbox/close`: a new sandbox's id.
     pub async fn acquire(&self) -> Result<String, String> {
-        let answer = self
-            .send(Method::POST, self.url(&["sandbox", "close"]), None, ANSWER_CAP)
-            .await?;
+        let answer = self.send(Method::POST, self.url(&["sandbox", "close"]), None, ANSWER_CAP).await?;
         let json: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
         match json["sandbox_id"].as_str() {
             Some(id) if (200..300).contains(&answer.status) => Ok(id.to_string()),
-            _ => Err(format!(
-                "acquire answered {}: {}",
-                answer.status,
-                String::from_utf8_lossy(&answer.body)
-            )),
+            _ => {
+                Err(format!("acquire answered {}: {}", answer.status, String::from_utf8_lossy(&answer.body)))
+            }
         }
     }
 
     /// `DELETE /sandbox/close/{id}`.
     pub async fn release(&self, sandbox: &str) -> Result<(), String> {
-        let answer = self
-            .send(
-                Method::DELETE,
-                self.url(&["sandbox", "close", sandbox]),
-                None,
-                ANSWER_CAP,
-            )
-            .await?;
+        let answer =
+            self.send(Method::DELETE, self.url(&["sandbox", "close", sandbox]), None, ANSWER_CAP).await?;
         if (200..300).contains(&answer.status) {
             Ok(())
         } else {
@@ -198,9 +158,7 @@ impl Client {
 
     /// Whether anything answers at the base URL (any status will do).
     pub async fn reachable(&self) -> Result<(), String> {
-        self.send(Method::GET, self.base.clone(), None, ANSWER_CAP)
-            .await
-            .map(|_| ())
+        self.send(Method::GET, self.base.clone(), None, ANSWER_CAP).await.map(|_| ())
     }
 }
 

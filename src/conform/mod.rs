@@ -157,6 +157,7 @@ impl Shared {
         sandbox: &str,
         body: Option<&[u8]>,
         known: &mut Option<Option<Value>>,
+        with_dump: bool,
     ) -> Attempt {
         let (verdict_of_body, value) = read_body(body.unwrap_or_default(), self.config.strict);
         let expected = Expectation {
@@ -165,7 +166,7 @@ impl Shared {
             sandbox_id: sandbox.to_string(),
         };
         let comparable = !verdict_of_body.reasons.iter().any(|r| r.kind == "lone_surrogate");
-        let checking = self.dump_state() == DumpState::On;
+        let checking = with_dump && self.dump_state() == DumpState::On;
         if checking && known.is_none() {
             *known = self.client.dump(sandbox).await.ok();
         }
@@ -175,23 +176,11 @@ impl Shared {
                 *known = None;
                 let mut verdict = Verdict::default();
                 verdict.applied.push(Check::Transport);
-                verdict.findings.push(Finding {
-                    check: Check::Transport,
-                    message,
-                });
-                return Attempt {
-                    class: expected.class,
-                    verdict,
-                    status: None,
-                    response: String::new(),
-                };
+                verdict.findings.push(Finding { check: Check::Transport, message });
+                return Attempt { class: expected.class, verdict, status: None, response: String::new() };
             }
         };
-        let observed = Observed {
-            status: answer.status,
-            body: &answer.body,
-            truncated: answer.truncated,
-        };
+        let observed = Observed { status: answer.status, body: &answer.body, truncated: answer.truncated };
         let mut verdict = oracle::judge(&expected, &observed);
         verdict.applied.insert(0, Check::Transport);
         let accepted = Verdict::accepted(&observed);
@@ -202,8 +191,11 @@ impl Shared {
                 *self.dump.lock().unwrap_or_else(|p| p.into_inner()) = state;
                 has_dump
             }
-            state => checking && state == DumpState::On,
+            state => with_dump && state == DumpState::On,
         };
+        if !checking {
+            *known = None; // the sandbox changed unseen
+        }
         if checking {
             let before = known.take();
             match self.client.dump(sandbox).await {
@@ -219,26 +211,14 @@ impl Shared {
                     *known = Some(after);
                 }
                 Err(message) => {
-                    let check = if accepted {
-                        Check::DumpMatches
-                    } else {
-                        Check::NoPartialWrite
-                    };
+                    let check = if accepted { Check::DumpMatches } else { Check::NoPartialWrite };
                     verdict.applied.push(check);
-                    verdict.findings.push(Finding {
-                        check,
-                        message: format!("no dump to check: {message}"),
-                    });
+                    verdict.findings.push(Finding { check, message: format!("no dump to check: {message}") });
                 }
             }
         }
         let response = String::from_utf8_lossy(&answer.body[..answer.body.len().min(4096)]).into_owned();
-        Attempt {
-            class: expected.class,
-            verdict,
-            status: Some(answer.status),
-            response,
-        }
+        Attempt { class: expected.class, verdict, status: Some(answer.status), response }
     }
 
     /// Makes a failing body smaller while `check` keeps failing, within the
@@ -253,24 +233,19 @@ impl Shared {
         known: &mut Option<Option<Value>>,
     ) -> (Value, Attempt, u64) {
         let start = self.client.requests();
-        let mut body = body;
-        'again: loop {
-            for edit in shrink::edits(&body) {
-                if self.client.requests() - start >= self.config.shrink_budget || *self.stop.borrow() {
-                    break 'again;
-                }
-                let candidate = shrink::apply(&body, &edit);
-                let bytes = serde_json::to_vec(&candidate).unwrap_or_default();
-                let attempt = self.attempt(sandbox, Some(&bytes), known).await;
-                if attempt.verdict.failed(check) {
-                    body = candidate;
-                    last = attempt;
-                    continue 'again;
-                }
+        let mut shrinker = shrink::Shrinker::new(body);
+        while self.client.requests() - start < self.config.shrink_budget && !*self.stop.borrow() {
+            let Some(candidate) = shrinker.next_candidate() else { break };
+            let bytes = serde_json::to_vec(&candidate).unwrap_or_default();
+            // Dumps cost requests: fetch them only when the check needs them.
+            let attempt = self.attempt(sandbox, Some(&bytes), known, check.needs_dump()).await;
+            let still_fails = attempt.verdict.failed(check);
+            if still_fails {
+                last = attempt;
             }
-            break;
+            shrinker.report(candidate, still_fails);
         }
-        (body, last, self.client.requests() - start)
+        (shrinker.into_body(), last, self.client.requests() - start)
     }
 
     /// Shrinks and saves a failure the run has not saved yet.
@@ -282,23 +257,13 @@ impl Shared {
         attempt: Attempt,
         known: &mut Option<Option<Value>>,
     ) -> Option<FailureReport> {
-        let kind = case
-            .mutation
-            .as_ref()
-            .map_or("valid".to_string(), |m| m.kind.name());
+        let kind = case.mutation.as_ref().map_or("valid".to_string(), |m| m.kind.name());
         let key = format!("{}-{kind}", finding.check.name());
-        if !self
-            .saved
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(key.clone())
-        {
+        if !self.saved.lock().unwrap_or_else(|p| p.into_inner()).insert(key.clone()) {
             return None;
         }
         let original = case.body.clone();
-        let parsed = original
-            .as_deref()
-            .and_then(|b| serde_json::from_slice::<Value>(b).ok());
+        let parsed = original.as_deref().and_then(|b| serde_json::from_slice::<Value>(b).ok());
         let (body, last, spent) = match parsed {
             Some(value)
                 if !String::from_utf8_lossy(original.as_deref().unwrap_or_default()).contains("\\ud") =>
@@ -307,13 +272,7 @@ impl Shared {
                 (serde_json::to_string(&body).ok(), last, spent)
             }
             // No body, malformed JSON or lone surrogates: saved as they are.
-            _ => (
-                original
-                    .as_deref()
-                    .map(|b| String::from_utf8_lossy(b).into_owned()),
-                attempt,
-                0,
-            ),
+            _ => (original.as_deref().map(|b| String::from_utf8_lossy(b).into_owned()), attempt, 0),
         };
         let message = last
             .verdict
@@ -329,13 +288,11 @@ impl Shared {
             seed: self.config.seed,
             case: case.index,
             strict: self.config.strict,
+            timeout_seconds: self.config.timeout.as_secs_f64(),
             target: self.target.clone(),
             sandbox_id: sandbox.to_string(),
             class: last.class,
-            mutation: case
-                .mutation
-                .as_ref()
-                .map(|m| format!("{} at {}", m.kind.name(), m.path)),
+            mutation: case.mutation.as_ref().map(|m| format!("{} at {}", m.kind.name(), m.path)),
             body: body.clone(),
             original_bytes: original.as_ref().map_or(0, Vec::len),
             shrink_requests: spent,
@@ -368,13 +325,8 @@ async fn job(shared: Arc<Shared>, sandbox: String, events: mpsc::UnboundedSender
         let Some(&index) = shared.cases.get(next) else {
             break;
         };
-        let case = cases::case(
-            shared.config.seed,
-            index,
-            shared.config.base_date,
-            shared.config.strict,
-        );
-        let attempt = shared.attempt(&sandbox, case.body.as_deref(), &mut known).await;
+        let case = cases::case(shared.config.seed, index, shared.config.base_date, shared.config.strict);
+        let attempt = shared.attempt(&sandbox, case.body.as_deref(), &mut known, true).await;
         let outcome = match &attempt.verdict.findings[..] {
             [] => Outcome::Passed,
             findings if findings.iter().any(|f| f.check == Check::Transport) => Outcome::Errored,
@@ -395,10 +347,7 @@ async fn job(shared: Arc<Shared>, sandbox: String, events: mpsc::UnboundedSender
         let mut attempt = Some(attempt);
         for finding in &findings {
             let Some(first) = attempt.take() else { break };
-            if let Some(report) = shared
-                .save_failure(&sandbox, &case, finding, first, &mut known)
-                .await
-            {
+            if let Some(report) = shared.save_failure(&sandbox, &case, finding, first, &mut known).await {
                 let _ = events.send(Event::Failure(report));
             }
         }
@@ -416,25 +365,15 @@ impl BuiltIn {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .map_err(|e| ConformError::Server(e.to_string()))?;
-        let url = format!(
-            "http://{}",
-            listener
-                .local_addr()
-                .map_err(|e| ConformError::Server(e.to_string()))?
-        );
-        let config = ServerConfig {
-            strict,
-            ..ServerConfig::default()
-        };
+        let url =
+            format!("http://{}", listener.local_addr().map_err(|e| ConformError::Server(e.to_string()))?);
+        let config = ServerConfig { strict, ..ServerConfig::default() };
         let state = AppState::new(config, &url).map_err(|e| ConformError::Server(e.to_string()))?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(crate::server::serve(listener, state, async {
             let _ = stopped.await;
         }));
-        Ok(BuiltIn {
-            url,
-            stop: Some(stop),
-        })
+        Ok(BuiltIn { url, stop: Some(stop) })
     }
 }
 
@@ -456,28 +395,20 @@ pub async fn run(
     let started = Instant::now();
     let (shard, shards) = config.shard;
     if shards == 0 || shard == 0 || shard > shards {
-        return Err(ConformError::Usage(format!(
-            "--shard {shard}/{shards}: want I/N with 1 <= I <= N"
-        )));
+        return Err(ConformError::Usage(format!("--shard {shard}/{shards}: want I/N with 1 <= I <= N")));
     }
     let built_in = match &config.target {
         Some(_) => None,
         None => Some(BuiltIn::start(config.strict).await?),
     };
-    let target = config
-        .target
-        .clone()
-        .or_else(|| built_in.as_ref().map(|b| b.url.clone()))
-        .unwrap_or_default();
+    let target =
+        config.target.clone().or_else(|| built_in.as_ref().map(|b| b.url.clone())).unwrap_or_default();
     let client = Client::new(&target, config.token.clone(), config.timeout, config.rate)
         .map_err(ConformError::Usage)?;
     client
         .reachable()
         .await
-        .map_err(|reason| ConformError::Unreachable {
-            target: target.clone(),
-            reason,
-        })?;
+        .map_err(|reason| ConformError::Unreachable { target: target.clone(), reason })?;
 
     let mut sandboxes = config.sandbox_ids.clone();
     let mut acquired = Vec::new();
@@ -501,9 +432,7 @@ pub async fn run(
     if sandboxes.is_empty() {
         // A target that creates sandboxes on first initialize (as `serve`
         // does) needs none given: one per job, named after the seed.
-        sandboxes = (0..jobs)
-            .map(|j| format!("leadfuzz-{:x}-{j}", config.seed))
-            .collect();
+        sandboxes = (0..jobs).map(|j| format!("leadfuzz-{:x}-{j}", config.seed)).collect();
     }
     if jobs > sandboxes.len() {
         release(&client, &acquired).await;
@@ -542,11 +471,7 @@ pub async fn run(
         .map(|sandbox| tokio::spawn(job(shared.clone(), sandbox.clone(), tx.clone())))
         .collect();
     drop(tx);
-    let mut summary = Summary {
-        target,
-        seed: config.seed,
-        ..Summary::default()
-    };
+    let mut summary = Summary { target, seed: config.seed, ..Summary::default() };
     while let Some(event) = rx.recv().await {
         match &event {
             Event::Case(result) => summary.add(result),
@@ -576,29 +501,15 @@ pub async fn replay(
     timeout: Duration,
 ) -> Result<Option<Finding>, ConformError> {
     let client = Client::new(target, token, timeout, None).map_err(ConformError::Usage)?;
-    client
-        .reachable()
-        .await
-        .map_err(|reason| ConformError::Unreachable {
-            target: target.into(),
-            reason,
-        })?;
+    client.reachable().await.map_err(|reason| ConformError::Unreachable { target: target.into(), reason })?;
     let config = ConformConfig {
         strict: saved.strict,
-        dump: if saved.check.needs_dump() {
-            DumpMode::On
-        } else {
-            DumpMode::Off
-        },
+        dump: if saved.check.needs_dump() { DumpMode::On } else { DumpMode::Off },
         ..ConformConfig::default()
     };
     let (_, stop) = watch::channel(false);
     let shared = Shared {
-        dump: Mutex::new(if saved.check.needs_dump() {
-            DumpState::On
-        } else {
-            DumpState::Off
-        }),
+        dump: Mutex::new(if saved.check.needs_dump() { DumpState::On } else { DumpState::Off }),
         config,
         client,
         target: target.into(),
@@ -607,18 +518,9 @@ pub async fn replay(
         cursor: AtomicUsize::new(0),
         stop,
     };
-    let attempt = shared
-        .attempt(
-            &saved.sandbox_id,
-            saved.body.as_deref().map(str::as_bytes),
-            &mut None,
-        )
-        .await;
-    Ok(attempt
-        .verdict
-        .findings
-        .into_iter()
-        .find(|f| f.check == saved.check))
+    let body = saved.body.as_deref().map(str::as_bytes);
+    let attempt = shared.attempt(&saved.sandbox_id, body, &mut None, saved.check.needs_dump()).await;
+    Ok(attempt.verdict.findings.into_iter().find(|f| f.check == saved.check))
 }
 
 async fn release(client: &Client, sandboxes: &[String]) {

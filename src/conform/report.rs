@@ -108,9 +108,7 @@ impl Summary {
             match result.findings.iter().find(|f| f.check == *check) {
                 Some(finding) => {
                     tally.failed += 1;
-                    tally
-                        .example
-                        .get_or_insert_with(|| format!("case {}: {}", result.case, finding.message));
+                    tally.example.get_or_insert_with(|| format!("case {}: {}", result.case, finding.message));
                 }
                 None => tally.passed += 1,
             }
@@ -135,10 +133,7 @@ impl Summary {
             self.requests,
             self.seconds
         );
-        out.push_str(&format!(
-            "  {:<18} {:>7} {:>7}  example\n",
-            "check", "passed", "failed"
-        ));
+        out.push_str(&format!("  {:<18} {:>7} {:>7}  example\n", "check", "passed", "failed"));
         for (check, tally) in &self.checks {
             let example = tally.example.as_deref().unwrap_or("");
             let example: String = example.chars().take(100).collect();
@@ -230,10 +225,7 @@ mod tests {
             outcome: if failed { Outcome::Failed } else { Outcome::Passed },
             checks: vec![Check::StatusClass, Check::RecordsCreated],
             findings: if failed {
-                vec![Finding {
-                    check: Check::RecordsCreated,
-                    message: "off by one".into(),
-                }]
+                vec![Finding { check: Check::RecordsCreated, message: "off by one".into() }]
             } else {
                 vec![]
             },
@@ -251,11 +243,7 @@ mod tests {
         assert_eq!((tally.passed, tally.failed), (1, 2));
         assert_eq!(tally.example.as_deref(), Some("case 1: off by one"));
         assert!(!summary.conforms());
-        assert!(
-            summary
-                .human()
-                .contains("records_created          1       2  case 1: off by one")
-        );
+        assert!(summary.human().contains("records_created          1       2  case 1: off by one"));
     }
 
     #[test]
@@ -263,10 +251,7 @@ mod tests {
         let mut summary = Summary::default();
         summary.add(&result(0, true));
         let xml = summary.junit();
-        assert!(
-            xml.contains(r#"<testsuite name="leadfuzz conform" tests="2""#),
-            "{xml}"
-        );
+        assert!(xml.contains(r#"<testsuite name="leadfuzz conform" tests="2""#), "{xml}");
         assert!(xml.contains(r#"failures="1""#), "{xml}");
         assert!(xml.contains("off by one"), "{xml}");
     }

@@ -42,22 +42,10 @@ pub fn edits(body: &Value) -> Vec<Edit> {
     let mut out = Vec::new();
     for (path, n) in arrays {
         if n >= 2 {
-            out.push(Edit::RemoveItems {
-                path: path.clone(),
-                start: 0,
-                end: n / 2,
-            });
-            out.push(Edit::RemoveItems {
-                path: path.clone(),
-                start: n / 2,
-                end: n,
-            });
+            out.push(Edit::RemoveItems { path: path.clone(), start: 0, end: n / 2 });
+            out.push(Edit::RemoveItems { path: path.clone(), start: n / 2, end: n });
         }
-        out.extend((0..n).map(|i| Edit::RemoveItems {
-            path: path.clone(),
-            start: i,
-            end: i + 1,
-        }));
+        out.extend((0..n).map(|i| Edit::RemoveItems { path: path.clone(), start: i, end: i + 1 }));
     }
     out.extend(keys);
     out.extend(values);
@@ -84,35 +72,75 @@ fn collect(
         }
         Value::Object(map) => {
             for (key, item) in map {
-                keys.push(Edit::RemoveKey {
-                    path: path.clone(),
-                    key: key.clone(),
-                });
+                keys.push(Edit::RemoveKey { path: path.clone(), key: key.clone() });
                 path.push(LocItem::Key(key.clone()));
                 collect(item, path, arrays, keys, values);
                 path.pop();
             }
         }
         Value::String(s) if !s.is_empty() => {
-            let half: String = s.chars().take(s.chars().count() / 2).collect();
-            if !half.is_empty() {
-                values.push(Edit::Replace {
-                    path: path.clone(),
-                    value: Value::String(half),
-                });
+            // "", then each half: repeated, the halves close in on the one
+            // character that matters.
+            values.push(Edit::Replace { path: path.clone(), value: Value::String(String::new()) });
+            let n = s.chars().count();
+            if n >= 2 {
+                let head: String = s.chars().take(n / 2).collect();
+                let tail: String = s.chars().skip(n / 2).collect();
+                values.push(Edit::Replace { path: path.clone(), value: Value::String(head) });
+                values.push(Edit::Replace { path: path.clone(), value: Value::String(tail) });
             }
-            values.push(Edit::Replace {
-                path: path.clone(),
-                value: Value::String(String::new()),
-            });
         }
         Value::Number(n) if n.as_i64() != Some(0) => {
-            values.push(Edit::Replace {
-                path: path.clone(),
-                value: Value::from(0),
-            });
+            values.push(Edit::Replace { path: path.clone(), value: Value::from(0) });
         }
         _ => {}
+    }
+}
+
+/// Greedy shrinking, one candidate at a time: after a candidate that still
+/// fails, the edits of the smaller body are tried from the same position
+/// (the earlier ones just failed); a pass that finds nothing ends it.
+pub struct Shrinker {
+    body: Value,
+    edits: Vec<Edit>,
+    next: usize,
+    progressed: bool,
+}
+
+impl Shrinker {
+    /// Starts from a failing body.
+    pub fn new(body: Value) -> Self {
+        let edits = edits(&body);
+        Shrinker { body, edits, next: 0, progressed: false }
+    }
+
+    /// The next smaller body to try, or `None` when the body is minimal.
+    pub fn next_candidate(&mut self) -> Option<Value> {
+        if self.next >= self.edits.len() {
+            if !self.progressed {
+                return None;
+            }
+            (self.next, self.progressed) = (0, false);
+        }
+        let edit = self.edits.get(self.next)?;
+        self.next += 1;
+        Some(apply(&self.body, edit))
+    }
+
+    /// Says whether the last candidate still fails; a failing one becomes
+    /// the body.
+    pub fn report(&mut self, candidate: Value, still_fails: bool) {
+        if still_fails {
+            self.edits = edits(&candidate);
+            self.body = candidate;
+            self.next = self.next.saturating_sub(1);
+            self.progressed = true;
+        }
+    }
+
+    /// The smallest failing body found.
+    pub fn into_body(self) -> Value {
+        self.body
     }
 }
 
@@ -152,17 +180,20 @@ mod tests {
     use serde_json::json;
 
     /// Shrinks against a predicate, as the runner does against a target.
-    fn shrink(mut body: Value, fails: impl Fn(&Value) -> bool) -> Value {
-        'again: loop {
-            for edit in edits(&body) {
-                let candidate = apply(&body, &edit);
-                if fails(&candidate) {
-                    body = candidate;
-                    continue 'again;
-                }
-            }
-            return body;
+    fn shrink(body: Value, fails: impl Fn(&Value) -> bool) -> Value {
+        let mut shrinker = Shrinker::new(body);
+        while let Some(candidate) = shrinker.next_candidate() {
+            let failed = fails(&candidate);
+            shrinker.report(candidate, failed);
         }
+        shrinker.into_body()
+    }
+
+    #[test]
+    fn closes_in_on_one_character() {
+        let body = json!({"leads": [{"name": "Acme – Müller GmbH"}]});
+        let minimal = shrink(body, |v| v.to_string().contains('ü'));
+        assert_eq!(minimal, json!({"leads": [{"name": "ü"}]}));
     }
 
     #[test]
@@ -181,14 +212,7 @@ mod tests {
     fn edits_go_from_coarse_to_fine() {
         let body = json!({"leads": [{"name": "Acme", "contacts": [{}, {}]}, {"name": "B"}]});
         let all = edits(&body);
-        assert_eq!(
-            all[0],
-            Edit::RemoveItems {
-                path: vec![LocItem::Key("leads".into())],
-                start: 0,
-                end: 1
-            }
-        );
+        assert_eq!(all[0], Edit::RemoveItems { path: vec![LocItem::Key("leads".into())], start: 0, end: 1 });
         assert!(matches!(all.last(), Some(Edit::Replace { .. })));
     }
 }

@@ -46,54 +46,26 @@ pub fn arb_extra() -> impl Strategy<Value = Map<String, Value>> {
 
 /// Any email object.
 pub fn arb_email() -> impl Strategy<Value = CloseEmail> {
-    (
-        arb_nullable(any::<String>()),
-        arb_nullable(any::<String>()),
-        arb_nullable(any::<bool>()),
-        arb_extra(),
-    )
-        .prop_map(|(email, kind, is_unsubscribed, extra)| CloseEmail {
-            email,
-            kind,
-            is_unsubscribed,
-            extra,
-        })
+    (arb_nullable(any::<String>()), arb_nullable(any::<String>()), arb_nullable(any::<bool>()), arb_extra())
+        .prop_map(|(email, kind, is_unsubscribed, extra)| CloseEmail { email, kind, is_unsubscribed, extra })
 }
 
 /// Any phone object.
 pub fn arb_phone() -> impl Strategy<Value = ClosePhone> {
-    (
-        arb_nullable(any::<String>()),
-        arb_nullable(any::<String>()),
-        arb_extra(),
-    )
+    (arb_nullable(any::<String>()), arb_nullable(any::<String>()), arb_extra())
         .prop_map(|(phone, kind, extra)| ClosePhone { phone, kind, extra })
 }
 
 /// Any contact.
 pub fn arb_contact() -> impl Strategy<Value = CloseContact> {
-    (
-        arb_nullable(any::<String>()),
-        arb_list(arb_email(), 3),
-        arb_list(arb_phone(), 2),
-    )
+    (arb_nullable(any::<String>()), arb_list(arb_email(), 3), arb_list(arb_phone(), 2))
         .prop_map(|(name, emails, phones)| CloseContact { name, emails, phones })
 }
 
 /// Any opportunity, including values outside Close's meaning.
 pub fn arb_opportunity() -> impl Strategy<Value = CloseOpportunity> {
-    (
-        any::<String>(),
-        arb_nullable(any::<i64>()),
-        arb_nullable(any::<i64>()),
-        arb_nullable(any::<String>()),
-    )
-        .prop_map(|(note, value, confidence, period)| CloseOpportunity {
-            note,
-            value,
-            confidence,
-            period,
-        })
+    (any::<String>(), arb_nullable(any::<i64>()), arb_nullable(any::<i64>()), arb_nullable(any::<String>()))
+        .prop_map(|(note, value, confidence, period)| CloseOpportunity { note, value, confidence, period })
 }
 
 /// Any task, including impossible dates.
@@ -161,21 +133,11 @@ pub fn arb_close_data() -> impl Strategy<Value = CloseData> {
 /// });
 /// ```
 pub fn arb_payload(config: GenConfig) -> impl Strategy<Value = Payload> {
-    any::<u64>().prop_map(move |seed| {
-        Generator::new(GenConfig {
-            seed,
-            ..config.clone()
-        })
-        .payload()
-    })
+    any::<u64>().prop_map(move |seed| Generator::new(GenConfig { seed, ..config.clone() }).payload())
 }
 
 /// Valid generated bodies of `count` leads in `profile`, as model values.
 pub fn arb_fixture(profile: Profile, count: usize) -> impl Strategy<Value = CloseData> {
-    let config = GenConfig {
-        count,
-        profile,
-        ..GenConfig::default()
-    };
+    let config = GenConfig { count, profile, ..GenConfig::default() };
     arb_payload(config).prop_map(|p| serde_json::from_slice(&p.body).expect("valid bodies fit the model"))
 }

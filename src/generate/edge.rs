@@ -115,10 +115,7 @@ enum Slot {
 impl Edge {
     /// The catalog name, `snake_case`.
     pub fn name(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default()
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
     }
 
     fn slot(self) -> Slot {
@@ -169,21 +166,10 @@ pub fn plan(leads: usize) -> Vec<Vec<Edge>> {
         return plan;
     }
     let n = plan.len();
-    for (i, edge) in Edge::ALL
-        .iter()
-        .copied()
-        .filter(|e| e.slot() != Slot::Body)
-        .enumerate()
-    {
+    for (i, edge) in Edge::ALL.iter().copied().filter(|e| e.slot() != Slot::Body).enumerate() {
         // `DuplicateEmailAcrossLeads` copies an address from an earlier lead.
-        let first = if edge == DuplicateEmailAcrossLeads {
-            i.max(1) % n
-        } else {
-            i % n
-        };
-        if let Some(k) = (0..n)
-            .map(|j| (first + j) % n)
-            .find(|&k| plan[k].iter().all(|&e| e.fits_with(edge)))
+        let first = if edge == DuplicateEmailAcrossLeads { i.max(1) % n } else { i % n };
+        if let Some(k) = (0..n).map(|j| (first + j) % n).find(|&k| plan[k].iter().all(|&e| e.fits_with(edge)))
         {
             plan[k].push(edge);
         }
@@ -241,12 +227,12 @@ pub fn apply(rng: &mut impl Rng, edge: Edge, lead: &mut CloseLead, cx: &Context)
         Slot::Shape(Array::Contacts) => {
             set_shape(&mut lead.contacts, edge, || realism::contact(rng, company))
         }
-        Slot::Shape(Array::Opportunities) => set_shape(&mut lead.opportunities, edge, || {
-            realism::opportunity(rng, company)
-        }),
-        Slot::Shape(Array::Tasks) => set_shape(&mut lead.tasks, edge, || {
-            realism::task(rng, company, &[], cx.team, cx.base_date)
-        }),
+        Slot::Shape(Array::Opportunities) => {
+            set_shape(&mut lead.opportunities, edge, || realism::opportunity(rng, company))
+        }
+        Slot::Shape(Array::Tasks) => {
+            set_shape(&mut lead.tasks, edge, || realism::task(rng, company, &[], cx.team, cx.base_date))
+        }
         Slot::Push(Array::Contacts) => {
             for contact in contacts_for(rng, edge, cx) {
                 push(&mut lead.contacts, contact);
@@ -275,13 +261,8 @@ pub fn apply(rng: &mut impl Rng, edge: Edge, lead: &mut CloseLead, cx: &Context)
         Slot::Push(Array::Tasks) => {
             let mut t = realism::task(rng, company, &[], cx.team, cx.base_date);
             let year = cx.base_date.year();
-            let date = |y, m, d| {
-                Some(Some(
-                    NaiveDate::from_ymd_opt(y, m, d)
-                        .unwrap_or(cx.base_date)
-                        .to_string(),
-                ))
-            };
+            let date =
+                |y, m, d| Some(Some(NaiveDate::from_ymd_opt(y, m, d).unwrap_or(cx.base_date).to_string()));
             match edge {
                 CompletedTrue => t.completed = Some(Some(true)),
                 CompletedFalse => t.completed = Some(Some(false)),
@@ -289,9 +270,8 @@ pub fn apply(rng: &mut impl Rng, edge: Edge, lead: &mut CloseLead, cx: &Context)
                 AssigneePresent => t.assignee_id = Some(Some(realism::pick(rng, cx.team).clone())),
                 AssigneeAbsent => t.assignee_id = None,
                 DateLeapDay => {
-                    let leap = (year..)
-                        .find(|&y| NaiveDate::from_ymd_opt(y, 2, 29).is_some())
-                        .unwrap_or(2028);
+                    let leap =
+                        (year..).find(|&y| NaiveDate::from_ymd_opt(y, 2, 29).is_some()).unwrap_or(2028);
                     t.date = date(leap, 2, 29);
                 }
                 DateYearEnd => t.date = date(year, 12, 31),
@@ -391,11 +371,7 @@ fn edit_text(edge: Edge, text: &mut String) {
         TextBackslash => text.push_str(r" C:\Deals\2025\n"),
         TextControl => text.push_str(" \u{0}\u{1}\t\n\r\u{1b}\u{7f}"),
         TextLong => {
-            let unit = if text.is_empty() {
-                "lorem ipsum ".to_string()
-            } else {
-                format!("{text} ")
-            };
+            let unit = if text.is_empty() { "lorem ipsum ".to_string() } else { format!("{text} ") };
             *text = unit.repeat(LONG / unit.chars().count() + 1);
         }
         _ => text.clear(),
@@ -449,42 +425,18 @@ impl Coverage {
     /// Records what lead number `index` exercises.
     pub fn lead(&mut self, index: usize, lead: &CloseLead) {
         let hits = &mut self.hits;
-        hits.extend(shape(
-            &lead.contacts,
-            [ContactsAbsent, ContactsNull, ContactsEmpty, ContactsLarge],
-        ));
+        hits.extend(shape(&lead.contacts, [ContactsAbsent, ContactsNull, ContactsEmpty, ContactsLarge]));
         hits.extend(shape(
             &lead.opportunities,
-            [
-                OpportunitiesAbsent,
-                OpportunitiesNull,
-                OpportunitiesEmpty,
-                OpportunitiesLarge,
-            ],
+            [OpportunitiesAbsent, OpportunitiesNull, OpportunitiesEmpty, OpportunitiesLarge],
         ));
-        hits.extend(shape(
-            &lead.tasks,
-            [TasksAbsent, TasksNull, TasksEmpty, TasksLarge],
-        ));
+        hits.extend(shape(&lead.tasks, [TasksAbsent, TasksNull, TasksEmpty, TasksLarge]));
         let mut lead_addresses: Vec<&str> = Vec::new();
         for c in lead.contacts.iter().flatten().flatten() {
-            hits.extend(shape(
-                &c.emails,
-                [EmailsAbsent, EmailsNull, EmailsEmpty, EmailsLarge],
-            ));
-            hits.extend(shape(
-                &c.phones,
-                [PhonesAbsent, PhonesNull, PhonesEmpty, PhonesLarge],
-            ));
-            let emails = c
-                .emails
-                .as_ref()
-                .and_then(Option::as_ref)
-                .map_or(&[][..], Vec::as_slice);
-            let unsubscribed = emails
-                .iter()
-                .filter(|e| e.is_unsubscribed == Some(Some(true)))
-                .count();
+            hits.extend(shape(&c.emails, [EmailsAbsent, EmailsNull, EmailsEmpty, EmailsLarge]));
+            hits.extend(shape(&c.phones, [PhonesAbsent, PhonesNull, PhonesEmpty, PhonesLarge]));
+            let emails = c.emails.as_ref().and_then(Option::as_ref).map_or(&[][..], Vec::as_slice);
+            let unsubscribed = emails.iter().filter(|e| e.is_unsubscribed == Some(Some(true))).count();
             match (unsubscribed, emails.len()) {
                 (_, 0) => {}
                 (0, _) => _ = hits.insert(UnsubscribedNone),
@@ -494,10 +446,7 @@ impl Coverage {
             if emails.iter().any(|e| e.kind.is_none()) {
                 hits.insert(EmailWithoutType);
             }
-            let addresses: Vec<&str> = emails
-                .iter()
-                .filter_map(|e| e.email.as_ref()?.as_deref())
-                .collect();
+            let addresses: Vec<&str> = emails.iter().filter_map(|e| e.email.as_ref()?.as_deref()).collect();
             let mut distinct = addresses.clone();
             distinct.sort_unstable();
             distinct.dedup();
@@ -582,18 +531,9 @@ impl Coverage {
         for s in strings_mut(&mut lead) {
             let tests: [(Edge, bool); 9] = [
                 (TextNonAscii, !s.is_ascii()),
-                (
-                    TextEmoji,
-                    s.chars().any(|c| ('\u{1F300}'..='\u{1FAFF}').contains(&c)),
-                ),
-                (
-                    TextRightToLeft,
-                    s.chars().any(|c| ('\u{0590}'..='\u{08FF}').contains(&c)),
-                ),
-                (
-                    TextCombining,
-                    s.chars().any(|c| ('\u{0300}'..='\u{036F}').contains(&c)),
-                ),
+                (TextEmoji, s.chars().any(|c| ('\u{1F300}'..='\u{1FAFF}').contains(&c))),
+                (TextRightToLeft, s.chars().any(|c| ('\u{0590}'..='\u{08FF}').contains(&c))),
+                (TextCombining, s.chars().any(|c| ('\u{0300}'..='\u{036F}').contains(&c))),
                 (TextQuotes, s.contains('"')),
                 (TextBackslash, s.contains('\\')),
                 (TextControl, s.chars().any(char::is_control)),

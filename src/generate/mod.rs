@@ -110,12 +110,7 @@ impl Generator {
     pub fn new(config: GenConfig) -> Self {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(config.seed);
         let team = realism::sales_team(&mut rng);
-        Generator {
-            rng,
-            config,
-            team,
-            earlier_email: None,
-        }
+        Generator { rng, config, team, earlier_email: None }
     }
 
     /// The configuration.
@@ -125,12 +120,7 @@ impl Generator {
 
     /// Makes lead number `index` of a body, with its catalog entries.
     fn lead(&mut self, index: usize, plan: &[Vec<Edge>]) -> CloseLead {
-        let Generator {
-            rng,
-            config,
-            team,
-            earlier_email,
-        } = self;
+        let Generator { rng, config, team, earlier_email } = self;
         let (mut lead, company) = realism::lead(rng, team, config.base_date);
         let entries = match config.profile {
             Profile::Realistic => Vec::new(),
@@ -148,13 +138,12 @@ impl Generator {
                 edge::apply(rng, entry, &mut lead, &cx);
             }
         }
-        let first_address = lead.contacts.iter().flatten().flatten().find_map(|c| {
-            c.emails
-                .iter()
-                .flatten()
-                .flatten()
-                .find_map(|e| e.email.clone().flatten())
-        });
+        let first_address = lead
+            .contacts
+            .iter()
+            .flatten()
+            .flatten()
+            .find_map(|c| c.emails.iter().flatten().flatten().find_map(|e| e.email.clone().flatten()));
         if first_address.is_some() {
             *earlier_email = first_address;
         }
@@ -173,13 +162,8 @@ impl Generator {
         }]));
         lead.contacts = Some(Some(vec![contact_with_phone]));
         lead.opportunities = Some(Some(vec![realism::opportunity(&mut self.rng, &company)]));
-        lead.tasks = Some(Some(vec![realism::task(
-            &mut self.rng,
-            &company,
-            &[],
-            &self.team,
-            self.config.base_date,
-        )]));
+        lead.tasks =
+            Some(Some(vec![realism::task(&mut self.rng, &company, &[], &self.team, self.config.base_date)]));
         lead
     }
 
@@ -190,12 +174,7 @@ impl Generator {
         } else {
             ("{\"leads\":[", ",", "]}")
         };
-        let mut framing = Framing {
-            open: open.into(),
-            separator,
-            close: close.into(),
-            keyed: false,
-        };
+        let mut framing = Framing { open: open.into(), separator, close: close.into(), keyed: false };
         if self.config.count == 0 && mutation.is_none() && self.config.profile != Profile::Realistic {
             // The body-level catalog entries: `leads` absent, null or empty.
             framing.open =
@@ -234,9 +213,7 @@ impl Generator {
     ) -> Result<Option<Mutation>> {
         let count = self.config.count;
         let kind = mutate::choose(&mut self.rng, self.config.class, self.config.strict, count);
-        let target = kind
-            .filter(|k| !k.is_body_level())
-            .map(|_| self.rng.random_range(0..count));
+        let target = kind.filter(|k| !k.is_body_level()).map(|_| self.rng.random_range(0..count));
         let plan = match self.config.profile {
             Profile::Mixed => edge::plan(count),
             _ => Vec::new(),
@@ -286,19 +263,13 @@ impl Generator {
         }
         out.write_all(framing.close.as_bytes())?;
         out.write_all(b"\n")?;
-        Ok(kind.map(|kind| Mutation {
-            kind,
-            class: kind.class(self.config.strict),
-            path,
-        }))
+        Ok(kind.map(|kind| Mutation { kind, class: kind.class(self.config.strict), path }))
     }
 
     /// One body in memory.
     pub fn payload(&mut self) -> Payload {
         let mut body = Vec::new();
-        let mutation = self
-            .write_body(&mut body, None)
-            .expect("writing to memory does not fail");
+        let mutation = self.write_body(&mut body, None).expect("writing to memory does not fail");
         body.pop(); // the newline
         Payload { body, mutation }
     }

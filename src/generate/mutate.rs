@@ -67,18 +67,12 @@ impl MutationKind {
 
     /// Whether it changes the framing rather than one lead.
     pub fn is_body_level(self) -> bool {
-        matches!(
-            self,
-            BodyNotObject | LeadsNotList | TrailingComma | Comment | Truncated | BodyExtraKey
-        )
+        matches!(self, BodyNotObject | LeadsNotList | TrailingComma | Comment | Truncated | BodyExtraKey)
     }
 
     /// The snake_case name.
     pub fn name(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default()
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
     }
 }
 
@@ -118,13 +112,7 @@ const MARKER: &str = "\u{E000}leadfuzz-raw\u{E000}";
 
 /// A raw token standing for a whole value.
 fn raw_value(token: &'static str) -> (Value, Raw) {
-    (
-        Value::String(MARKER.into()),
-        Raw {
-            find: format!("\"{MARKER}\""),
-            replace: token,
-        },
-    )
+    (Value::String(MARKER.into()), Raw { find: format!("\"{MARKER}\""), replace: token })
 }
 
 /// One record of a lead to mutate: its array, index and object.
@@ -141,33 +129,22 @@ fn record<'a>(
     array: &str,
     donor: &Value,
 ) -> Target<'a> {
-    let has_objects = lead
-        .get(array)
-        .and_then(Value::as_array)
-        .is_some_and(|a| a.iter().any(Value::is_object));
+    let has_objects =
+        lead.get(array).and_then(Value::as_array).is_some_and(|a| a.iter().any(Value::is_object));
     if !has_objects {
         lead.insert(array.into(), json!([donor[array][0].clone()]));
     }
-    let items = lead
-        .get_mut(array)
-        .and_then(Value::as_array_mut)
-        .expect("made above");
+    let items = lead.get_mut(array).and_then(Value::as_array_mut).expect("made above");
     let objects: Vec<usize> = (0..items.len()).filter(|&i| items[i].is_object()).collect();
     let index = *pick(rng, &objects);
     let object = items[index].as_object_mut().expect("filtered to objects");
-    Target {
-        path: format!("{array}[{index}]"),
-        object,
-    }
+    Target { path: format!("{array}[{index}]"), object }
 }
 
 impl<'a> Target<'a> {
     /// The whole lead as a target.
     fn lead(lead: &'a mut Map<String, Value>) -> Self {
-        Target {
-            path: String::new(),
-            object: lead,
-        }
+        Target { path: String::new(), object: lead }
     }
 
     /// Sets `key` and says where.
@@ -178,11 +155,7 @@ impl<'a> Target<'a> {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.into()
-    } else {
-        format!("{path}.{key}")
-    }
+    if path.is_empty() { key.into() } else { format!("{path}.{key}") }
 }
 
 /// Which record of a lead a field lives in.
@@ -227,11 +200,7 @@ pub fn apply(
         MissingRequired | NullRequired => {
             let (holder, key) = *pick(
                 rng,
-                &[
-                    (Holder::Lead, "name"),
-                    (Holder::Opportunity, "note"),
-                    (Holder::Task, "description"),
-                ],
+                &[(Holder::Lead, "name"), (Holder::Opportunity, "note"), (Holder::Task, "description")],
             );
             let t = target(rng, holder, lead, &donor);
             if kind == MissingRequired {
@@ -255,48 +224,21 @@ pub fn apply(
                     (Holder::Task, "assignee_id"),
                 ],
             );
-            let value = pick(
-                rng,
-                &[
-                    json!(5),
-                    json!(true),
-                    json!({"text": "x"}),
-                    json!(["x"]),
-                    json!(1.5),
-                ],
-            )
-            .clone();
+            let value =
+                pick(rng, &[json!(5), json!(true), json!({"text": "x"}), json!(["x"]), json!(1.5)]).clone();
             target(rng, holder, lead, &donor).set(key, value)
         }
         WrongTypeInt => {
             let key = *pick(rng, &["value", "confidence"]);
-            let value = pick(
-                rng,
-                &[
-                    json!("abc"),
-                    json!(480.5),
-                    json!({}),
-                    json!([1]),
-                    json!("12abc"),
-                    json!(""),
-                ],
-            )
-            .clone();
+            let value =
+                pick(rng, &[json!("abc"), json!(480.5), json!({}), json!([1]), json!("12abc"), json!("")])
+                    .clone();
             record(rng, lead, "opportunities", &donor).set(key, value)
         }
         WrongTypeBool => {
-            let value = pick(
-                rng,
-                &[
-                    json!("maybe"),
-                    json!(2),
-                    json!({}),
-                    json!([true]),
-                    json!(""),
-                    json!(-1),
-                ],
-            )
-            .clone();
+            let value =
+                pick(rng, &[json!("maybe"), json!(2), json!({}), json!([true]), json!(""), json!(-1)])
+                    .clone();
             record(rng, lead, "tasks", &donor).set("completed", value)
         }
         NotAList => {
@@ -349,17 +291,7 @@ pub fn apply(
             record(rng, lead, "opportunities", &donor).set("period", json!(value))
         }
         ImpossibleDate => {
-            let value = *pick(
-                rng,
-                &[
-                    "2025-02-30",
-                    "2025-13-01",
-                    "12/03/2025",
-                    "2025-02-29",
-                    "tomorrow",
-                    "",
-                ],
-            );
+            let value = *pick(rng, &["2025-02-30", "2025-13-01", "12/03/2025", "2025-02-29", "tomorrow", ""]);
             record(rng, lead, "tasks", &donor).set("date", json!(value))
         }
         CoercedInt => {
@@ -367,12 +299,7 @@ pub fn apply(
             let key = *pick(rng, &["value", "confidence"]);
             // Keep the number Close means, so that strict mode stays ambiguous.
             let max = if key == "confidence" { 100 } else { i64::MAX };
-            let n = t
-                .object
-                .get(key)
-                .and_then(Value::as_i64)
-                .filter(|n| (0..=max).contains(n))
-                .unwrap_or(50);
+            let n = t.object.get(key).and_then(Value::as_i64).filter(|n| (0..=max).contains(n)).unwrap_or(50);
             let value = match rng.random_range(0..5) {
                 0 => json!(n.to_string()),
                 1 => json!(format!(" {n} ")),
@@ -383,31 +310,15 @@ pub fn apply(
             t.set(key, value)
         }
         CoercedBool => {
-            let value = pick(
-                rng,
-                &[
-                    json!("yes"),
-                    json!("off"),
-                    json!(1),
-                    json!(0.0),
-                    json!("true"),
-                    json!("N"),
-                ],
-            )
-            .clone();
+            let value =
+                pick(rng, &[json!("yes"), json!("off"), json!(1), json!(0.0), json!("true"), json!("N")])
+                    .clone();
             record(rng, lead, "tasks", &donor).set("completed", value)
         }
         ExtraKey => {
-            let holder = *pick(
-                rng,
-                &[Holder::Lead, Holder::Contact, Holder::Opportunity, Holder::Task],
-            );
+            let holder = *pick(rng, &[Holder::Lead, Holder::Contact, Holder::Opportunity, Holder::Task]);
             let key = *pick(rng, &["x_leadfuzz", "industry", "owner_id", "custom_fields"]);
-            let value = pick(
-                rng,
-                &[json!("SaaS"), json!(42), json!({"tier": "gold"}), Value::Null],
-            )
-            .clone();
+            let value = pick(rng, &[json!("SaaS"), json!(42), json!({"tier": "gold"}), Value::Null]).clone();
             target(rng, holder, lead, &donor).set(key, value)
         }
         LegacyName => {
@@ -432,25 +343,13 @@ pub fn apply(
         LoneSurrogate => {
             let (holder, key) = *pick(
                 rng,
-                &[
-                    (Holder::Lead, "name"),
-                    (Holder::Opportunity, "note"),
-                    (Holder::Task, "description"),
-                ],
+                &[(Holder::Lead, "name"), (Holder::Opportunity, "note"), (Holder::Task, "description")],
             );
             let t = target(rng, holder, lead, &donor);
-            let text = t
-                .object
-                .get(key)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
+            let text = t.object.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
             const ESCAPES: [&str; 3] = ["\\ud800", "\\udfff", "\\ud83d"];
             let escape = ESCAPES[rng.random_range(0..ESCAPES.len())];
-            raw = Some(Raw {
-                find: MARKER.into(),
-                replace: escape,
-            });
+            raw = Some(Raw { find: MARKER.into(), replace: escape });
             t.set(key, json!(format!("{text}{MARKER}")))
         }
         BodyNotObject | LeadsNotList | TrailingComma | Comment | Truncated | BodyExtraKey => String::new(),

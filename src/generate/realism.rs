@@ -31,10 +31,7 @@ pub fn weighted<T: Copy>(rng: &mut impl Rng, items: &[(u32, T)]) -> T {
 
 /// Lowercase ASCII letters and digits of `s`, for domains and mailbox names.
 fn slug(s: &str) -> String {
-    s.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 const INDUSTRY_WORDS: &[&str] = &[
@@ -111,16 +108,10 @@ pub fn company(rng: &mut impl Rng) -> Company {
     let word = *pick(rng, INDUSTRY_WORDS);
     let suffix = *pick(rng, EN::COMPANY_SUFFIX);
     let (name, domain_stem) = match rng.random_range(0..3) {
-        0 => (
-            format!("{short} {word} {suffix}"),
-            format!("{}{}", slug(&short), slug(word)),
-        ),
+        0 => (format!("{short} {word} {suffix}"), format!("{}{}", slug(&short), slug(word))),
         1 => {
             let partner = *pick(rng, EN::NAME_LAST_NAME);
-            (
-                format!("{short} & {partner} {word}"),
-                format!("{}-{}", slug(&short), slug(partner)),
-            )
+            (format!("{short} & {partner} {word}"), format!("{}-{}", slug(&short), slug(partner)))
         }
         _ => (format!("{short} {word}"), slug(&short)),
     };
@@ -181,14 +172,8 @@ pub fn opportunity(rng: &mut impl Rng, company: &Company) -> CloseOpportunity {
         1 => (format!("Annual {product} - {}", company.short), "annual"),
         2 => (format!("Monthly {product} - {}", company.name), "monthly"),
         3 => (format!("{} {product} expansion", company.short), "monthly"),
-        4 => (
-            format!("{product} implementation project - {}", company.name),
-            "one_time",
-        ),
-        _ => (
-            format!("Professional services engagement - {} {product}", company.short),
-            "one_time",
-        ),
+        4 => (format!("{product} implementation project - {}", company.name), "one_time"),
+        _ => (format!("Professional services engagement - {} {product}", company.short), "one_time"),
     };
     const DOLLARS: &[i64] = &[
         500, 1_200, 2_500, 4_800, 6_000, 9_600, 12_000, 15_000, 24_000, 36_000, 48_000, 60_000, 75_000,
@@ -241,16 +226,10 @@ pub fn task(
 /// and its company, for making more of its parts.
 pub fn lead(rng: &mut impl Rng, team: &[String], base: NaiveDate) -> (CloseLead, Company) {
     let company = company(rng);
-    let contacts: Vec<CloseContact> = (0..rng.random_range(1..=4))
-        .map(|_| contact(rng, &company))
-        .collect();
+    let contacts: Vec<CloseContact> = (0..rng.random_range(1..=4)).map(|_| contact(rng, &company)).collect();
     let people: Vec<String> = contacts.iter().filter_map(|c| c.name.clone().flatten()).collect();
-    let opportunities = (0..rng.random_range(0..=3))
-        .map(|_| opportunity(rng, &company))
-        .collect();
-    let tasks = (0..rng.random_range(0..=4))
-        .map(|_| task(rng, &company, &people, team, base))
-        .collect();
+    let opportunities = (0..rng.random_range(0..=3)).map(|_| opportunity(rng, &company)).collect();
+    let tasks = (0..rng.random_range(0..=4)).map(|_| task(rng, &company, &people, team, base)).collect();
     let status = weighted(rng, &[(10, Some(0)), (6, Some(1)), (2, Some(2)), (1, None)]);
     let lead = CloseLead {
         name: company.name.clone(),

@@ -51,20 +51,12 @@ impl From<crate::Error> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let detail = |status: StatusCode, text: &str| {
-            (
-                status,
-                Json(ErrorDetail {
-                    detail: text.to_string(),
-                }),
-            )
-                .into_response()
+            (status, Json(ErrorDetail { detail: text.to_string() })).into_response()
         };
         match self {
             AppError::Unauthorized => {
                 let mut response = detail(StatusCode::UNAUTHORIZED, "Not authenticated");
-                response
-                    .headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 response
             }
             AppError::NotFound(what) => detail(StatusCode::NOT_FOUND, what),

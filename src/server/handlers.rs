@@ -27,12 +27,7 @@ const LAX: [&str; 2] = ["coerced_int", "coerced_bool"];
 
 impl From<PathRejection> for AppError {
     fn from(rejection: PathRejection) -> Self {
-        AppError::invalid(
-            "string_unicode",
-            &["path", "sandbox_id"],
-            &rejection.body_text(),
-            Value::Null,
-        )
+        AppError::invalid("string_unicode", &["path", "sandbox_id"], &rejection.body_text(), Value::Null)
     }
 }
 
@@ -52,9 +47,7 @@ impl From<BytesRejection> for AppError {
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+    tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(e.to_string()))?
 }
 
 fn status(text: &str) -> SandboxStatus {
@@ -71,13 +64,7 @@ fn is_json(headers: &HeaderMap) -> bool {
     let Some(value) = headers.get(header::CONTENT_TYPE) else {
         return true;
     };
-    let essence = value
-        .to_str()
-        .unwrap_or_default()
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim();
+    let essence = value.to_str().unwrap_or_default().split(';').next().unwrap_or_default().trim();
     let essence = essence.to_ascii_lowercase();
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
@@ -122,11 +109,8 @@ pub async fn initialize(
     let Query(query) = query?;
     let body = body?;
     // A repeated parameter counts by its last value, as Starlette reads it.
-    let init_default_data = query
-        .iter()
-        .rev()
-        .find(|(key, _)| key == "init_default_data")
-        .map(|(_, v)| v.as_str());
+    let init_default_data =
+        query.iter().rev().find(|(key, _)| key == "init_default_data").map(|(_, v)| v.as_str());
     let default_data = match init_default_data {
         None => false,
         Some(word) => bool_word(word).ok_or_else(|| {
@@ -190,12 +174,7 @@ fn read_acquire(body: &[u8]) -> Result<AcquireRequest, AppError> {
         return Ok(AcquireRequest::default());
     }
     let value: Value = serde_json::from_slice(body).map_err(|err| {
-        AppError::invalid(
-            "json_invalid",
-            &["body"],
-            "JSON decode error",
-            json!(err.to_string()),
-        )
+        AppError::invalid("json_invalid", &["body"], "JSON decode error", json!(err.to_string()))
     })?;
     let map = match value {
         Value::Null => return Ok(AcquireRequest::default()),
@@ -238,20 +217,11 @@ fn read_acquire(body: &[u8]) -> Result<AcquireRequest, AppError> {
             }
             Lax::Exact(ttl) | Lax::Coerced(ttl) => Some(ttl as i64),
             Lax::Error(kind, msg) => {
-                return Err(AppError::invalid(
-                    kind,
-                    &["body", "ttl_seconds"],
-                    msg,
-                    value.clone(),
-                ));
+                return Err(AppError::invalid(kind, &["body", "ttl_seconds"], msg, value.clone()));
             }
         },
     };
-    Ok(AcquireRequest {
-        test_account_email: string("test_account_email")?,
-        tag: string("tag")?,
-        ttl_seconds,
-    })
+    Ok(AcquireRequest { test_account_email: string("test_account_email")?, tag: string("tag")?, ttl_seconds })
 }
 
 /// Acquire a sandbox.
@@ -279,12 +249,7 @@ pub async fn acquire(
         let request = request;
         Ok(state
             .store()
-            .acquire(
-                &id,
-                request.tag.as_deref(),
-                request.test_account_email.as_deref(),
-                request.ttl_seconds,
-            )
+            .acquire(&id, request.tag.as_deref(), request.test_account_email.as_deref(), request.ttl_seconds)
             .map_err(crate::Error::from)?)
     })
     .await?;
@@ -364,29 +329,17 @@ async fn clear(
 ) -> Result<Json<StatusResponse>, AppError> {
     let Path(id) = path?;
     let sandbox_id = id.clone();
-    let message = if to == SandboxStatus::Idle {
-        "Sandbox released"
-    } else {
-        "Sandbox reset"
-    };
+    let message = if to == SandboxStatus::Idle { "Sandbox released" } else { "Sandbox reset" };
     let found = blocking(move || {
         let mut store = state.store();
-        let found = if to == SandboxStatus::Idle {
-            store.release(&id)
-        } else {
-            store.reset(&id)
-        };
+        let found = if to == SandboxStatus::Idle { store.release(&id) } else { store.reset(&id) };
         Ok(found.map_err(crate::Error::from)?)
     })
     .await?;
     if !found {
         return Err(AppError::NotFound("Sandbox not found"));
     }
-    Ok(Json(StatusResponse {
-        sandbox_id,
-        status: to,
-        message: message.into(),
-    }))
+    Ok(Json(StatusResponse { sandbox_id, status: to, message: message.into() }))
 }
 
 /// Reset a sandbox: its data is emptied, it stays occupied.

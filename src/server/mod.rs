@@ -43,13 +43,7 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig {
-            token: None,
-            strict: false,
-            require_acquire: false,
-            max_body: 64 << 20,
-            db: None,
-        }
+        ServerConfig { token: None, strict: false, require_acquire: false, max_body: 64 << 20, db: None }
     }
 }
 
@@ -72,11 +66,7 @@ impl AppState {
     pub fn new(config: ServerConfig, public_url: &str) -> crate::Result<Self> {
         let store = Store::open(config.db.as_deref())?;
         let public_url = public_url.trim_end_matches('/').to_string();
-        Ok(AppState(Arc::new(Inner {
-            config,
-            store: Mutex::new(store),
-            public_url,
-        })))
+        Ok(AppState(Arc::new(Inner { config, store: Mutex::new(store), public_url })))
     }
 
     /// The configuration.
@@ -88,10 +78,7 @@ impl AppState {
     /// transaction behind (rusqlite rolls back on drop), so a poisoned lock
     /// is taken over.
     pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.0
-            .store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn sandbox_url(&self, id: &str) -> String {
@@ -165,14 +152,8 @@ async fn log_request(request: Request, next: Next) -> Response {
 pub fn app(state: AppState) -> Router {
     let sandbox = Router::new()
         .route("/sandbox/close", post(handlers::acquire))
-        .route(
-            "/sandbox/close/{sandbox_id}",
-            get(handlers::get).delete(handlers::release),
-        )
-        .route(
-            "/sandbox/close/{sandbox_id}/initialize",
-            post(handlers::initialize),
-        )
+        .route("/sandbox/close/{sandbox_id}", get(handlers::get).delete(handlers::release))
+        .route("/sandbox/close/{sandbox_id}/initialize", post(handlers::initialize))
         .route("/sandbox/close/{sandbox_id}/dump", get(handlers::dump))
         .route("/sandbox/close/{sandbox_id}/reset", post(handlers::reset))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
@@ -198,9 +179,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -135,10 +135,7 @@ fn optional(map: &Map<String, Value>, keys: &[&str]) -> (i64, Vec<Sql>) {
 }
 
 fn text(map: &Map<String, Value>, key: &str) -> String {
-    map.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
+    map.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
 }
 
 /// Rebuilds optional scalars from the bitmask and SQL values; `bools` marks
@@ -181,17 +178,9 @@ impl Store {
     /// A sandbox, if it exists.
     pub fn sandbox(&self, id: &str) -> Result<Option<SandboxRow>> {
         self.conn
-            .query_row(
-                "SELECT id, status, updated_at FROM sandboxes WHERE id = ?1",
-                [id],
-                |row| {
-                    Ok(SandboxRow {
-                        id: row.get(0)?,
-                        status: row.get(1)?,
-                        updated_at: row.get(2)?,
-                    })
-                },
-            )
+            .query_row("SELECT id, status, updated_at FROM sandboxes WHERE id = ?1", [id], |row| {
+                Ok(SandboxRow { id: row.get(0)?, status: row.get(1)?, updated_at: row.get(2)? })
+            })
             .optional()
     }
 
@@ -214,9 +203,7 @@ impl Store {
 
     /// Empties a sandbox's data, keeping it occupied; false if it is unknown.
     pub fn reset(&mut self, id: &str) -> Result<bool> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM leads WHERE sandbox_id = ?1", [id])?;
         let changed = tx.execute(
             "UPDATE sandboxes SET status = 'occupied', leads_shape = 2, updated_at = ?2 WHERE id = ?1",
@@ -235,9 +222,7 @@ impl Store {
     /// Replaces a sandbox's data with `body` (a normalized, valid body) in one
     /// transaction, creating the sandbox if it is unknown.
     pub fn initialize(&mut self, id: &str, body: &Value) -> Result<RecordsCreated> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM leads WHERE sandbox_id = ?1", [id])?;
         let leads_value = body.get("leads");
         tx.execute(
@@ -254,9 +239,7 @@ impl Store {
     pub fn dump(&self, id: &str) -> Result<Option<Value>> {
         let Some(leads_shape) = self
             .conn
-            .query_row("SELECT leads_shape FROM sandboxes WHERE id = ?1", [id], |r| {
-                r.get::<_, i64>(0)
-            })
+            .query_row("SELECT leads_shape FROM sandboxes WHERE id = ?1", [id], |r| r.get::<_, i64>(0))
             .optional()?
         else {
             return Ok(None);
@@ -288,13 +271,7 @@ impl Store {
         };
         let lead_list: Vec<(i64, String, Sql, i64, [i64; 3])> = lead_rows
             .query_map([id], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    [r.get(4)?, r.get(5)?, r.get(6)?],
-                ))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, [r.get(4)?, r.get(5)?, r.get(6)?]))
             })?
             .collect::<Result<_>>()?;
         for (lead_id, name, status, present, [contacts_shape, opportunities_shape, tasks_shape]) in lead_list
@@ -303,26 +280,14 @@ impl Store {
             lead.insert("name".into(), Value::String(name));
             restore(&mut lead, &["status"], present, vec![status], &[]);
             let contact_list: Vec<(i64, Sql, i64, i64, i64)> = contact_rows
-                .query_map([lead_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                })?
+                .query_map([lead_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
                 .collect::<Result<_>>()?;
             let mut contacts = Vec::with_capacity(contact_list.len());
             for (contact_id, name, present, emails_shape, phones_shape) in contact_list {
                 let mut contact = Map::new();
                 restore(&mut contact, &["name"], present, vec![name], &[]);
-                restore_list(
-                    &mut contact,
-                    "emails",
-                    emails_shape,
-                    json_items(&mut email_rows, contact_id)?,
-                );
-                restore_list(
-                    &mut contact,
-                    "phones",
-                    phones_shape,
-                    json_items(&mut phone_rows, contact_id)?,
-                );
+                restore_list(&mut contact, "emails", emails_shape, json_items(&mut email_rows, contact_id)?);
+                restore_list(&mut contact, "phones", phones_shape, json_items(&mut phone_rows, contact_id)?);
                 contacts.push(Value::Object(contact));
             }
             restore_list(&mut lead, "contacts", contacts_shape, contacts);
@@ -331,13 +296,7 @@ impl Store {
                     let mut o = Map::new();
                     o.insert("note".into(), Value::String(r.get(0)?));
                     let keys = ["value", "confidence", "period"];
-                    restore(
-                        &mut o,
-                        &keys,
-                        r.get(4)?,
-                        vec![r.get(1)?, r.get(2)?, r.get(3)?],
-                        &[],
-                    );
+                    restore(&mut o, &keys, r.get(4)?, vec![r.get(1)?, r.get(2)?, r.get(3)?], &[]);
                     Ok(Value::Object(o))
                 })?
                 .collect::<Result<_>>()?;
@@ -347,13 +306,7 @@ impl Store {
                     let mut t = Map::new();
                     t.insert("description".into(), Value::String(r.get(0)?));
                     let keys = ["date", "completed", "assignee_id"];
-                    restore(
-                        &mut t,
-                        &keys,
-                        r.get(4)?,
-                        vec![r.get(1)?, r.get(2)?, r.get(3)?],
-                        &["completed"],
-                    );
+                    restore(&mut t, &keys, r.get(4)?, vec![r.get(1)?, r.get(2)?, r.get(3)?], &["completed"]);
                     Ok(Value::Object(t))
                 })?
                 .collect::<Result<_>>()?;
@@ -366,10 +319,7 @@ impl Store {
 }
 
 fn insert_leads(tx: &Transaction, sandbox: &str, leads: &[Value]) -> Result<RecordsCreated> {
-    let mut created = RecordsCreated {
-        leads: leads.len() as u64,
-        ..RecordsCreated::default()
-    };
+    let mut created = RecordsCreated { leads: leads.len() as u64, ..RecordsCreated::default() };
     let mut lead_insert = tx.prepare_cached(
         "INSERT INTO leads (sandbox_id, position, name, status, present, contacts_shape, opportunities_shape, tasks_shape)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

@@ -9,32 +9,15 @@ use leadfuzz::model::RecordsCreated;
 fn official_example_is_valid_with_5_8_7_10() {
     let verdict = classify_bytes(&official_example(), true);
     assert_eq!(verdict.class, Class::Valid, "{:?}", verdict.reasons);
-    let expected = RecordsCreated {
-        leads: 5,
-        contacts: 8,
-        opportunities: 7,
-        tasks: 10,
-    };
+    let expected = RecordsCreated { leads: 5, contacts: 8, opportunities: 7, tasks: 10 };
     assert_eq!(verdict.records_created, Some(expected));
 }
 
 /// (body, strict, class, path of the deciding finding, its type)
 const TABLE: &[(&str, bool, Class, &str, &str)] = &[
     // required fields missing or null
-    (
-        r#"{"leads":[{}]}"#,
-        false,
-        Class::Invalid,
-        "leads[0].name",
-        "missing",
-    ),
-    (
-        r#"{"leads":[{"name":null}]}"#,
-        false,
-        Class::Invalid,
-        "leads[0].name",
-        "string_type",
-    ),
+    (r#"{"leads":[{}]}"#, false, Class::Invalid, "leads[0].name", "missing"),
+    (r#"{"leads":[{"name":null}]}"#, false, Class::Invalid, "leads[0].name", "string_type"),
     (
         r#"{"leads":[{"name":"A","opportunities":[{"value":1}]}]}"#,
         false,
@@ -64,20 +47,8 @@ const TABLE: &[(&str, bool, Class, &str, &str)] = &[
         "string_type",
     ),
     // wrong JSON types that the lax reading refuses
-    (
-        r#"{"leads":[{"name":5}]}"#,
-        false,
-        Class::Invalid,
-        "leads[0].name",
-        "string_type",
-    ),
-    (
-        r#"{"leads":[{"name":{"a":1}}]}"#,
-        false,
-        Class::Invalid,
-        "leads[0].name",
-        "string_type",
-    ),
+    (r#"{"leads":[{"name":5}]}"#, false, Class::Invalid, "leads[0].name", "string_type"),
+    (r#"{"leads":[{"name":{"a":1}}]}"#, false, Class::Invalid, "leads[0].name", "string_type"),
     (
         r#"{"leads":[{"name":"A","status":["Potential"]}]}"#,
         false,
@@ -155,13 +126,7 @@ const TABLE: &[(&str, bool, Class, &str, &str)] = &[
         "leads[0].tasks[0].assignee_id",
         "string_type",
     ),
-    (
-        r#"{"leads":{"name":"A"}}"#,
-        false,
-        Class::Invalid,
-        "leads",
-        "list_type",
-    ),
+    (r#"{"leads":{"name":"A"}}"#, false, Class::Invalid, "leads", "list_type"),
     (
         r#"{"leads":[{"name":"A","contacts":"Sarah"}]}"#,
         false,
@@ -169,13 +134,7 @@ const TABLE: &[(&str, bool, Class, &str, &str)] = &[
         "leads[0].contacts",
         "list_type",
     ),
-    (
-        r#"{"leads":["A"]}"#,
-        false,
-        Class::Invalid,
-        "leads[0]",
-        "model_attributes_type",
-    ),
+    (r#"{"leads":["A"]}"#, false, Class::Invalid, "leads[0]", "model_attributes_type"),
     (
         r#"{"leads":[{"name":"A","opportunities":[7]}]}"#,
         false,
@@ -207,13 +166,7 @@ const TABLE: &[(&str, bool, Class, &str, &str)] = &[
     ),
     // bodies that are not objects
     ("[]", false, Class::Invalid, "body", "model_attributes_type"),
-    (
-        r#""leads""#,
-        false,
-        Class::Invalid,
-        "body",
-        "model_attributes_type",
-    ),
+    (r#""leads""#, false, Class::Invalid, "body", "model_attributes_type"),
     ("42", false, Class::Invalid, "body", "model_attributes_type"),
     // malformed JSON
     (r#"{"leads":[}"#, false, Class::Invalid, "body", "json_invalid"),
@@ -364,13 +317,7 @@ const TABLE: &[(&str, bool, Class, &str, &str)] = &[
         "leads[0].industry",
         "extra_forbidden",
     ),
-    (
-        r#"{"leads":[],"owner":"me"}"#,
-        false,
-        Class::Ambiguous,
-        "owner",
-        "extra_forbidden",
-    ),
+    (r#"{"leads":[],"owner":"me"}"#, false, Class::Ambiguous, "owner", "extra_forbidden"),
     (
         r#"{"leads":[{"name":"A","status_label":"Potential"}]}"#,
         false,
@@ -385,13 +332,7 @@ const TABLE: &[(&str, bool, Class, &str, &str)] = &[
         "leads[0].tasks[0].is_complete",
         "legacy_field",
     ),
-    (
-        r#"{"leads":[{"name":"A \ud800"}]}"#,
-        false,
-        Class::Ambiguous,
-        "body",
-        "lone_surrogate",
-    ),
+    (r#"{"leads":[{"name":"A \ud800"}]}"#, false, Class::Ambiguous, "body", "lone_surrogate"),
     (
         r#"{"leads":[{"name":"A","opportunities":[{"note":"n","value":100000000000000000000}]}]}"#,
         false,
@@ -472,10 +413,7 @@ fn valid_edge_values_stay_valid() {
 fn invalid_errors_come_in_field_order_as_fastapi_reports_them() {
     let body = br#"{"leads":[{"tasks":[{"completed":"maybe"}],"name":1},{"opportunities":[{}]}]}"#;
     let detail = classify_bytes(body, false).validation_error().detail;
-    let paths: Vec<String> = detail
-        .iter()
-        .map(|d| serde_json::to_string(&d.loc).unwrap())
-        .collect();
+    let paths: Vec<String> = detail.iter().map(|d| serde_json::to_string(&d.loc).unwrap()).collect();
     assert_eq!(
         paths,
         [

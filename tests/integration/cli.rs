@@ -13,13 +13,7 @@ fn validate_official_example_from_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("body.json");
     std::fs::write(&path, official_example()).unwrap();
-    let out = leadfuzz()
-        .arg("validate")
-        .arg(&path)
-        .assert()
-        .code(0)
-        .get_output()
-        .clone();
+    let out = leadfuzz().arg("validate").arg(&path).assert().code(0).get_output().clone();
     let verdict = stdout_json(&out);
     assert_eq!(verdict["class"], "valid");
     assert_eq!(
@@ -47,30 +41,14 @@ fn validate_invalid_from_stdin_exits_1_with_path() {
 #[test]
 fn validate_ambiguous_exits_0_and_1_with_strict() {
     let body = r#"{"leads":[{"name":"A","opportunities":[{"note":"n","confidence":150}]}]}"#;
-    let out = leadfuzz()
-        .arg("validate")
-        .write_stdin(body)
-        .assert()
-        .code(0)
-        .get_output()
-        .clone();
+    let out = leadfuzz().arg("validate").write_stdin(body).assert().code(0).get_output().clone();
     assert_eq!(stdout_json(&out)["class"], "ambiguous");
-    let out = leadfuzz()
-        .args(["validate", "--strict"])
-        .write_stdin(body)
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
+    let out =
+        leadfuzz().args(["validate", "--strict"]).write_stdin(body).assert().code(1).get_output().clone();
     assert_eq!(stdout_json(&out)["class"], "invalid");
     let coerced = r#"{"leads":[{"name":"A","opportunities":[{"note":"n","value":"5"}]}]}"#;
-    let out = leadfuzz()
-        .args(["validate", "--strict"])
-        .write_stdin(coerced)
-        .assert()
-        .code(1)
-        .get_output()
-        .clone();
+    let out =
+        leadfuzz().args(["validate", "--strict"]).write_stdin(coerced).assert().code(1).get_output().clone();
     assert_eq!(stdout_json(&out)["class"], "ambiguous");
 }
 
@@ -85,10 +63,7 @@ fn validate_malformed_json_reports_line_and_column() {
         .clone();
     let reason = &stdout_json(&out)["reasons"][0];
     assert_eq!(reason["type"], "json_invalid");
-    assert_eq!(
-        (reason["line"].as_u64(), reason["column"].as_u64()),
-        (Some(2), Some(13))
-    );
+    assert_eq!((reason["line"].as_u64(), reason["column"].as_u64()), (Some(2), Some(13)));
 }
 
 #[test]
@@ -98,33 +73,17 @@ fn validate_unreadable_file_exits_2() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::starts_with(
-            "leadfuzz: error: cannot read /nonexistent/body.json",
-        ));
+        .stderr(predicate::str::starts_with("leadfuzz: error: cannot read /nonexistent/body.json"));
 }
 
 #[test]
 fn validate_binary_and_empty_input_do_not_crash() {
-    leadfuzz()
-        .arg("validate")
-        .write_stdin(vec![0xffu8, 0, 0x80, b'{'])
-        .assert()
-        .code(1);
-    let out = leadfuzz()
-        .arg("validate")
-        .write_stdin("")
-        .assert()
-        .code(0)
-        .get_output()
-        .clone();
+    leadfuzz().arg("validate").write_stdin(vec![0xffu8, 0, 0x80, b'{']).assert().code(1);
+    let out = leadfuzz().arg("validate").write_stdin("").assert().code(0).get_output().clone();
     assert_eq!(stdout_json(&out)["records_created"]["leads"], 0);
 }
 
 #[test]
 fn unknown_subcommand_is_a_usage_error() {
-    leadfuzz()
-        .arg("frobnicate")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("unrecognized subcommand"));
+    leadfuzz().arg("frobnicate").assert().code(2).stderr(predicate::str::contains("unrecognized subcommand"));
 }

@@ -8,12 +8,7 @@ use leadfuzz::model::{CloseData, counts};
 use predicates::prelude::*;
 
 fn config(count: usize, seed: u64, profile: Profile) -> GenConfig {
-    GenConfig {
-        count,
-        seed,
-        profile,
-        ..GenConfig::default()
-    }
+    GenConfig { count, seed, profile, ..GenConfig::default() }
 }
 
 fn body(config: GenConfig) -> Vec<u8> {
@@ -46,11 +41,7 @@ fn mixed_exercises_every_lead_level_catalog_entry_at_50_leads() {
     for seed in 0..20 {
         let data: CloseData = serde_json::from_slice(&body(config(50, seed, Profile::Mixed))).unwrap();
         let hits = edge::exercised(&data);
-        let missing: Vec<Edge> = Edge::ALL[3..]
-            .iter()
-            .copied()
-            .filter(|e| !hits.contains(e))
-            .collect();
+        let missing: Vec<Edge> = Edge::ALL[3..].iter().copied().filter(|e| !hits.contains(e)).collect();
         assert!(missing.is_empty(), "seed {seed} misses {missing:?}");
     }
 }
@@ -62,10 +53,7 @@ fn zero_leads_reach_absent_null_and_empty_leads() {
         let data: CloseData = serde_json::from_slice(&body(config(0, seed, Profile::Mixed))).unwrap();
         seen.extend(edge::exercised(&data));
     }
-    assert!(
-        seen.is_superset(&[Edge::LeadsAbsent, Edge::LeadsNull, Edge::LeadsEmpty].into()),
-        "{seen:?}"
-    );
+    assert!(seen.is_superset(&[Edge::LeadsAbsent, Edge::LeadsNull, Edge::LeadsEmpty].into()), "{seen:?}");
 }
 
 #[test]
@@ -99,11 +87,8 @@ fn mutated_bodies_classify_as_labelled() {
             for seed in 0..150 {
                 let profile = [Profile::Realistic, Profile::Mixed, Profile::Edge][seed as usize % 3];
                 let count = [0, 1, 3, 12][seed as usize % 4];
-                let mut generator = Generator::new(GenConfig {
-                    class,
-                    strict,
-                    ..config(count, seed, profile)
-                });
+                let mut generator =
+                    Generator::new(GenConfig { class, strict, ..config(count, seed, profile) });
                 let payload = generator.payload();
                 let mutation = payload.mutation.expect("a mutation for a non-valid class");
                 assert_eq!(mutation.class, class);
@@ -121,11 +106,7 @@ fn mutated_bodies_classify_as_labelled() {
                     .reasons
                     .iter()
                     .any(|r| within(&r.path(), &mutation.path) || within(&mutation.path, &r.path()));
-                assert!(
-                    deciding,
-                    "{mutation:?}: no finding at its path: {:?}",
-                    verdict.reasons
-                );
+                assert!(deciding, "{mutation:?}: no finding at its path: {:?}", verdict.reasons);
                 kinds.insert(mutation.kind.name());
             }
         }
@@ -136,25 +117,14 @@ fn mutated_bodies_classify_as_labelled() {
 #[test]
 fn pretty_output_is_the_same_body() {
     let compact: serde_json::Value = serde_json::from_slice(&body(config(5, 9, Profile::Mixed))).unwrap();
-    let pretty = body(GenConfig {
-        pretty: true,
-        ..config(5, 9, Profile::Mixed)
-    });
+    let pretty = body(GenConfig { pretty: true, ..config(5, 9, Profile::Mixed) });
     assert!(pretty.iter().filter(|&&b| b == b'\n').count() > 50);
-    assert_eq!(
-        serde_json::from_slice::<serde_json::Value>(&pretty).unwrap(),
-        compact
-    );
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&pretty).unwrap(), compact);
 }
 
 #[test]
 fn cli_gen_writes_one_body_and_names_the_seed() {
-    let out = leadfuzz()
-        .args(["gen", "--count", "50"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let out = leadfuzz().args(["gen", "--count", "50"]).assert().success().get_output().clone();
     let verdict = classify_bytes(&out.stdout, true);
     assert_eq!(verdict.class, Class::Valid);
     assert_eq!(verdict.records_created.unwrap().leads, 50);
@@ -164,49 +134,16 @@ fn cli_gen_writes_one_body_and_names_the_seed() {
 
 #[test]
 fn cli_gen_is_byte_identical_for_a_seed_and_base_date() {
-    let args = [
-        "gen",
-        "--count",
-        "20",
-        "--seed",
-        "5",
-        "--base-date",
-        "2025-12-31",
-        "--profile",
-        "edge",
-    ];
-    let a = leadfuzz()
-        .args(args)
-        .assert()
-        .success()
-        .stderr("")
-        .get_output()
-        .stdout
-        .clone();
-    let b = leadfuzz()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let args = ["gen", "--count", "20", "--seed", "5", "--base-date", "2025-12-31", "--profile", "edge"];
+    let a = leadfuzz().args(args).assert().success().stderr("").get_output().stdout.clone();
+    let b = leadfuzz().args(args).assert().success().get_output().stdout.clone();
     assert_eq!(a, b);
 }
 
 #[test]
 fn cli_gen_payloads_are_json_lines_with_labels_on_stderr() {
     let out = leadfuzz()
-        .args([
-            "gen",
-            "--count",
-            "3",
-            "--payloads",
-            "7",
-            "--seed",
-            "1",
-            "--base-date",
-            "2026-01-05",
-        ])
+        .args(["gen", "--count", "3", "--payloads", "7", "--seed", "1", "--base-date", "2026-01-05"])
         .args(["--class", "ambiguous"])
         .assert()
         .success()
@@ -216,33 +153,16 @@ fn cli_gen_payloads_are_json_lines_with_labels_on_stderr() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 7);
     for line in lines {
-        assert_eq!(
-            classify_bytes(line.as_bytes(), false).class,
-            Class::Ambiguous,
-            "{line}"
-        );
+        assert_eq!(classify_bytes(line.as_bytes(), false).class, Class::Ambiguous, "{line}");
     }
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(
-        stderr.lines().filter(|l| l.contains(": Ambiguous by ")).count(),
-        7,
-        "{stderr}"
-    );
+    assert_eq!(stderr.lines().filter(|l| l.contains(": Ambiguous by ")).count(), 7, "{stderr}");
 }
 
 #[test]
 fn cli_gen_coverage_table_goes_to_stderr() {
     leadfuzz()
-        .args([
-            "gen",
-            "--count",
-            "50",
-            "--seed",
-            "2",
-            "--base-date",
-            "2026-01-05",
-            "--coverage",
-        ])
+        .args(["gen", "--count", "50", "--seed", "2", "--base-date", "2026-01-05", "--coverage"])
         .assert()
         .success()
         .stderr(predicate::str::contains("coverage: 61 of 64 catalog entries"))

@@ -2,6 +2,8 @@
 
 // classify: the table of invalid and ambiguous bodies, and the official example.
 mod classify;
+// conform: the reference server, ten broken servers, a flaky one, shards.
+mod conform;
 // gen: validity, counts, catalog coverage, determinism, mutation labels.
 mod generate;
 // the `leadfuzz` binary: exit codes, stdout and stderr.

@@ -24,9 +24,7 @@ struct Answer {
 
 impl Server {
     fn new(config: ServerConfig) -> Self {
-        Server {
-            state: AppState::new(config, "http://localhost").unwrap(),
-        }
+        Server { state: AppState::new(config, "http://localhost").unwrap() }
     }
 
     fn default() -> Self {
@@ -40,11 +38,7 @@ impl Server {
         let bytes = to_bytes(response.into_body(), usize::MAX).await.unwrap();
         let json = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| panic!("{status}: not JSON: {}", String::from_utf8_lossy(&bytes)));
-        Answer {
-            status,
-            headers,
-            json,
-        }
+        Answer { status, headers, json }
     }
 
     async fn call(&self, method: &str, uri: &str, body: impl Into<Body>) -> Answer {
@@ -58,13 +52,11 @@ impl Server {
     }
 
     async fn initialize(&self, id: &str, body: impl Into<Body>) -> Answer {
-        self.call("POST", &format!("/sandbox/close/{id}/initialize"), body)
-            .await
+        self.call("POST", &format!("/sandbox/close/{id}/initialize"), body).await
     }
 
     async fn dump(&self, id: &str) -> Answer {
-        self.call("GET", &format!("/sandbox/close/{id}/dump"), Body::empty())
-            .await
+        self.call("GET", &format!("/sandbox/close/{id}/dump"), Body::empty()).await
     }
 }
 
@@ -90,21 +82,12 @@ async fn official_example_creates_5_8_7_10_and_dumps_back_exactly() {
 async fn generated_bodies_dump_back_exactly_with_nulls_absences_and_unicode() {
     let server = Server::default();
     for (seed, profile) in (0..8).zip([Profile::Edge, Profile::Mixed].into_iter().cycle()) {
-        let body = Generator::new(GenConfig {
-            count: 30,
-            seed,
-            profile,
-            ..GenConfig::default()
-        })
-        .payload()
-        .body;
+        let body =
+            Generator::new(GenConfig { count: 30, seed, profile, ..GenConfig::default() }).payload().body;
         let expected = classify_bytes(&body, false).records_created.unwrap();
         let answer = server.initialize("gen", body.clone()).await;
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
-        assert_eq!(
-            answer.json["records_created"],
-            serde_json::to_value(expected).unwrap()
-        );
+        assert_eq!(answer.json["records_created"], serde_json::to_value(expected).unwrap());
         let sent: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(server.dump("gen").await.json["data"], sent, "seed {seed}");
     }
@@ -115,21 +98,14 @@ async fn invalid_bodies_get_fastapi_422s_and_store_nothing() {
     let server = Server::default();
     server.initialize("s", official_example()).await;
     let before = server.dump("s").await.json["data"].clone();
-    let answer = server
-        .initialize(
-            "s",
-            r#"{"leads":[{"status":"Potential"},{"name":"B","tasks":[{}]}]}"#,
-        )
-        .await;
+    let answer =
+        server.initialize("s", r#"{"leads":[{"status":"Potential"},{"name":"B","tasks":[{}]}]}"#).await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         answer.json["detail"][0],
         json!({"type": "missing", "loc": ["body", "leads", 0, "name"], "msg": "Field required", "input": {"status": "Potential"}})
     );
-    assert_eq!(
-        answer.json["detail"][1]["loc"],
-        json!(["body", "leads", 1, "tasks", 0, "description"])
-    );
+    assert_eq!(answer.json["detail"][1]["loc"], json!(["body", "leads", 1, "tasks", 0, "description"]));
     let malformed = server.initialize("s", "{\"leads\": [}").await;
     assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(malformed.json["detail"][0]["type"], "json_invalid");
@@ -140,22 +116,12 @@ async fn invalid_bodies_get_fastapi_422s_and_store_nothing() {
 async fn strict_rejects_close_meaning_breaks_that_default_accepts() {
     let body =
         r#"{"leads":[{"name":"A","opportunities":[{"note":"n","confidence":150,"period":"weekly"}]}]}"#;
-    assert_eq!(
-        Server::default().initialize("s", body).await.status,
-        StatusCode::OK
-    );
-    let strict = Server::new(ServerConfig {
-        strict: true,
-        ..ServerConfig::default()
-    });
+    assert_eq!(Server::default().initialize("s", body).await.status, StatusCode::OK);
+    let strict = Server::new(ServerConfig { strict: true, ..ServerConfig::default() });
     let answer = strict.initialize("s", body).await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let types: Vec<&str> = answer.json["detail"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["type"].as_str().unwrap())
-        .collect();
+    let types: Vec<&str> =
+        answer.json["detail"].as_array().unwrap().iter().map(|d| d["type"].as_str().unwrap()).collect();
     assert_eq!(types, ["less_than_equal", "literal_error"]);
 }
 
@@ -191,10 +157,7 @@ async fn unstorable_ambiguous_values_are_rejected_whole() {
 
 #[tokio::test]
 async fn hostile_bodies_never_get_a_500() {
-    let server = Server::new(ServerConfig {
-        max_body: 1 << 20,
-        ..ServerConfig::default()
-    });
+    let server = Server::new(ServerConfig { max_body: 1 << 20, ..ServerConfig::default() });
     let bodies: Vec<Vec<u8>> = vec![
         b"".to_vec(),
         b"null".to_vec(),
@@ -229,26 +192,12 @@ async fn no_body_is_no_data_and_init_default_data_loads_the_example() {
         json!({"leads": 0, "contacts": 0, "opportunities": 0, "tasks": 0})
     );
     assert_eq!(empty.json["message"], "Initialized sandbox with 0 records");
-    let default = server
-        .call(
-            "POST",
-            "/sandbox/close/e/initialize?init_default_data=true",
-            Body::empty(),
-        )
-        .await;
+    let default =
+        server.call("POST", "/sandbox/close/e/initialize?init_default_data=true", Body::empty()).await;
     assert_eq!(default.json["records_created"]["tasks"], 10);
-    let bad = server
-        .call(
-            "POST",
-            "/sandbox/close/e/initialize?init_default_data=maybe",
-            Body::empty(),
-        )
-        .await;
+    let bad = server.call("POST", "/sandbox/close/e/initialize?init_default_data=maybe", Body::empty()).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        bad.json["detail"][0]["loc"],
-        json!(["query", "init_default_data"])
-    );
+    assert_eq!(bad.json["detail"][0]["loc"], json!(["query", "init_default_data"]));
 }
 
 #[tokio::test]
@@ -264,10 +213,7 @@ async fn a_non_json_content_type_is_a_422_like_fastapi() {
 
 #[tokio::test]
 async fn bearer_token_is_required_when_configured() {
-    let server = Server::new(ServerConfig {
-        token: Some("s3cret".into()),
-        ..ServerConfig::default()
-    });
+    let server = Server::new(ServerConfig { token: Some("s3cret".into()), ..ServerConfig::default() });
     let with = |token: Option<&str>| {
         let mut request =
             Request::post("/sandbox/close/t/initialize").header(header::CONTENT_TYPE, "application/json");
@@ -276,78 +222,38 @@ async fn bearer_token_is_required_when_configured() {
         }
         request.body(Body::from("{}")).unwrap()
     };
-    for token in [
-        None,
-        Some("Bearer wrong"),
-        Some("Bearer s3cre"),
-        Some("Basic s3cret"),
-        Some("s3cret"),
-    ] {
+    for token in [None, Some("Bearer wrong"), Some("Bearer s3cre"), Some("Basic s3cret"), Some("s3cret")] {
         let answer = server.send(with(token)).await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{token:?}");
         assert_eq!(answer.json, json!({"detail": "Not authenticated"}));
         assert_eq!(answer.headers[header::WWW_AUTHENTICATE], "Bearer");
     }
-    assert_eq!(
-        server.send(with(Some("Bearer s3cret"))).await.status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        server.send(with(Some("bearer s3cret"))).await.status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        server.call("GET", "/healthz", Body::empty()).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(server.send(with(Some("Bearer s3cret"))).await.status, StatusCode::OK);
+    assert_eq!(server.send(with(Some("bearer s3cret"))).await.status, StatusCode::OK);
+    assert_eq!(server.call("GET", "/healthz", Body::empty()).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn sandbox_lifecycle_and_404s() {
     let server = Server::default();
-    let acquired = server
-        .call("POST", "/sandbox/close", r#"{"tag":"ci","ttl_seconds":600}"#)
-        .await;
+    let acquired = server.call("POST", "/sandbox/close", r#"{"tag":"ci","ttl_seconds":600}"#).await;
     assert_eq!(acquired.status, StatusCode::CREATED);
     let id = acquired.json["sandbox_id"].as_str().unwrap().to_string();
     assert_eq!(acquired.json["status"], "occupied");
-    assert!(
-        acquired.json["server_urls"]["close"]
-            .as_str()
-            .unwrap()
-            .ends_with(&id)
-    );
-    let info = server
-        .call("GET", &format!("/sandbox/close/{id}"), Body::empty())
-        .await;
+    assert!(acquired.json["server_urls"]["close"].as_str().unwrap().ends_with(&id));
+    let info = server.call("GET", &format!("/sandbox/close/{id}"), Body::empty()).await;
     assert_eq!(
         (info.json["status"].as_str(), info.json["server_name"].as_str()),
         (Some("occupied"), Some("close"))
     );
     server.initialize(&id, official_example()).await;
-    let reset = server
-        .call("POST", &format!("/sandbox/close/{id}/reset"), Body::empty())
-        .await;
-    assert_eq!(
-        reset.json,
-        json!({"sandbox_id": id, "status": "occupied", "message": "Sandbox reset"})
-    );
+    let reset = server.call("POST", &format!("/sandbox/close/{id}/reset"), Body::empty()).await;
+    assert_eq!(reset.json, json!({"sandbox_id": id, "status": "occupied", "message": "Sandbox reset"}));
     assert_eq!(server.dump(&id).await.json["data"], json!({"leads": []}));
-    let released = server
-        .call("DELETE", &format!("/sandbox/close/{id}"), Body::empty())
-        .await;
-    assert_eq!(
-        released.json,
-        json!({"sandbox_id": id, "status": "idle", "message": "Sandbox released"})
-    );
-    let info = server
-        .call("GET", &format!("/sandbox/close/{id}"), Body::empty())
-        .await;
-    assert_eq!(
-        info.status,
-        StatusCode::NOT_FOUND,
-        "a released sandbox is back in the pool"
-    );
+    let released = server.call("DELETE", &format!("/sandbox/close/{id}"), Body::empty()).await;
+    assert_eq!(released.json, json!({"sandbox_id": id, "status": "idle", "message": "Sandbox released"}));
+    let info = server.call("GET", &format!("/sandbox/close/{id}"), Body::empty()).await;
+    assert_eq!(info.status, StatusCode::NOT_FOUND, "a released sandbox is back in the pool");
 
     for (method, uri) in [
         ("GET", "/sandbox/close/nope"),
@@ -360,9 +266,7 @@ async fn sandbox_lifecycle_and_404s() {
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{method} {uri}");
         assert!(answer.json["detail"].is_string());
     }
-    let wrong_method = server
-        .call("PUT", "/sandbox/close/x/initialize", Body::empty())
-        .await;
+    let wrong_method = server.call("PUT", "/sandbox/close/x/initialize", Body::empty()).await;
     assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
     for (body, status) in [
         (r#"{"ttl_seconds":5}"#, StatusCode::UNPROCESSABLE_ENTITY),
@@ -372,11 +276,7 @@ async fn sandbox_lifecycle_and_404s() {
         (r#"{"tag":5}"#, StatusCode::UNPROCESSABLE_ENTITY),
         ("null", StatusCode::CREATED),
     ] {
-        assert_eq!(
-            server.call("POST", "/sandbox/close", body).await.status,
-            status,
-            "{body}"
-        );
+        assert_eq!(server.call("POST", "/sandbox/close", body).await.status, status, "{body}");
     }
 }
 
@@ -384,20 +284,9 @@ async fn sandbox_lifecycle_and_404s() {
 async fn concurrent_initializes_of_one_sandbox_never_interleave() {
     let server = std::sync::Arc::new(Server::default());
     let bodies: Vec<Vec<u8>> = (0..2)
-        .map(|seed| {
-            Generator::new(GenConfig {
-                count: 40,
-                seed,
-                ..GenConfig::default()
-            })
-            .payload()
-            .body
-        })
+        .map(|seed| Generator::new(GenConfig { count: 40, seed, ..GenConfig::default() }).payload().body)
         .collect();
-    let expected: Vec<Value> = bodies
-        .iter()
-        .map(|b| serde_json::from_slice(b).unwrap())
-        .collect();
+    let expected: Vec<Value> = bodies.iter().map(|b| serde_json::from_slice(b).unwrap()).collect();
     for _ in 0..10 {
         let tasks: Vec<_> = (0..6)
             .map(|i| {
@@ -415,10 +304,7 @@ async fn concurrent_initializes_of_one_sandbox_never_interleave() {
 
 #[tokio::test]
 async fn openapi_document_is_derived_and_lists_every_operation() {
-    let doc = Server::default()
-        .call("GET", "/openapi.json", Body::empty())
-        .await
-        .json;
+    let doc = Server::default().call("GET", "/openapi.json", Body::empty()).await.json;
     assert_eq!(doc["openapi"], "3.1.0");
     for (path, method) in [
         ("/sandbox/close", "post"),
@@ -431,10 +317,7 @@ async fn openapi_document_is_derived_and_lists_every_operation() {
     ] {
         assert!(doc["paths"][path][method].is_object(), "{method} {path}");
     }
-    assert_eq!(
-        doc["components"]["schemas"]["CloseLead"]["required"],
-        json!(["name"])
-    );
+    assert_eq!(doc["components"]["schemas"]["CloseLead"]["required"], json!(["name"]));
 }
 
 #[test]
@@ -452,9 +335,7 @@ fn serve_binary_listens_on_port_0_answers_and_stops_on_sigterm() {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         (child, line.trim().to_string())
     };
     let stop = |child: std::process::Child| {
@@ -487,28 +368,19 @@ fn serve_binary_listens_on_port_0_answers_and_stops_on_sigterm() {
         .unwrap()
         .json()
         .unwrap();
-    assert_eq!(
-        dump["data"],
-        serde_json::from_slice::<Value>(&official_example()).unwrap()
-    );
+    assert_eq!(dump["data"], serde_json::from_slice::<Value>(&official_example()).unwrap());
     stop(child);
 }
 
 /// Sends SIGTERM through the `kill` command (no libc binding needed).
 fn sigterm(pid: u32) {
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
+    let status = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
     assert!(status.success());
 }
 
 #[tokio::test]
 async fn strict_also_rejects_lax_forms_but_takes_integral_floats() {
-    let strict = Server::new(ServerConfig {
-        strict: true,
-        ..ServerConfig::default()
-    });
+    let strict = Server::new(ServerConfig { strict: true, ..ServerConfig::default() });
     let opportunity =
         |field: &str| format!(r#"{{"leads":[{{"name":"A","opportunities":[{{"note":"n",{field}}}]}}]}}"#);
     for (field, status) in [
@@ -517,44 +389,23 @@ async fn strict_also_rejects_lax_forms_but_takes_integral_floats() {
         (r#""value":48000.0"#, StatusCode::OK),
         (r#""value":48000"#, StatusCode::OK),
     ] {
-        assert_eq!(
-            strict.initialize("s", opportunity(field)).await.status,
-            status,
-            "{field}"
-        );
+        assert_eq!(strict.initialize("s", opportunity(field)).await.status, status, "{field}");
     }
     let task = r#"{"leads":[{"name":"A","tasks":[{"description":"d","completed":"yes"}]}]}"#;
-    assert_eq!(
-        strict.initialize("s", task).await.status,
-        StatusCode::UNPROCESSABLE_ENTITY
-    );
-    assert_eq!(
-        Server::default().initialize("s", task).await.status,
-        StatusCode::OK
-    );
+    assert_eq!(strict.initialize("s", task).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(Server::default().initialize("s", task).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn require_acquire_refuses_unknown_sandboxes() {
-    let server = Server::new(ServerConfig {
-        require_acquire: true,
-        ..ServerConfig::default()
-    });
+    let server = Server::new(ServerConfig { require_acquire: true, ..ServerConfig::default() });
     let unknown = server.initialize("never-acquired", official_example()).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     let id = server.call("POST", "/sandbox/close", Body::empty()).await.json["sandbox_id"]
         .as_str()
         .unwrap()
         .to_string();
-    assert_eq!(
-        server.initialize(&id, official_example()).await.status,
-        StatusCode::OK
-    );
-    server
-        .call("DELETE", &format!("/sandbox/close/{id}"), Body::empty())
-        .await;
-    assert_eq!(
-        server.initialize(&id, official_example()).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(server.initialize(&id, official_example()).await.status, StatusCode::OK);
+    server.call("DELETE", &format!("/sandbox/close/{id}"), Body::empty()).await;
+    assert_eq!(server.initialize(&id, official_example()).await.status, StatusCode::NOT_FOUND);
 }
