@@ -119,6 +119,20 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The OpenAPI document for this configuration: without a token, no
+/// operation requires one.
+pub fn document(config: &ServerConfig) -> String {
+    let mut doc = ApiDoc::openapi();
+    if config.token.is_none() {
+        for item in doc.paths.paths.values_mut() {
+            for operation in [&mut item.get, &mut item.post, &mut item.delete].into_iter().flatten() {
+                operation.security = None;
+            }
+        }
+    }
+    doc.to_json().unwrap_or_default()
+}
+
 /// Checks the bearer token, in constant time, when one is configured.
 async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if let Some(token) = &state.config().token {
@@ -157,7 +171,7 @@ pub fn app(state: AppState) -> Router {
         .route("/sandbox/close/{sandbox_id}/dump", get(handlers::dump))
         .route("/sandbox/close/{sandbox_id}/reset", post(handlers::reset))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
-    let openapi = ApiDoc::openapi().to_json().unwrap_or_default();
+    let openapi = document(state.config());
     Router::new()
         .merge(sandbox)
         .route("/healthz", get(handlers::healthz))
