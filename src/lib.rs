@@ -45,6 +45,7 @@ pub mod cli;
 #[cfg(feature = "conform")]
 pub mod conform;
 pub mod error;
+pub mod fuzzing;
 pub mod generate;
 pub mod model;
 pub mod oracle;
