@@ -4,6 +4,8 @@
 mod classify;
 // conform: the reference server, ten broken servers, a flaky one, shards.
 mod conform;
+// the fuzz targets on the committed seeds and past crashes.
+mod fuzz_replay;
 // gen: validity, counts, catalog coverage, determinism, mutation labels.
 mod generate;
 // the `leadfuzz` binary: exit codes, stdout and stderr.
