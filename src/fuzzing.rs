@@ -133,7 +133,7 @@ struct OracleInput {
     truncated: bool,
 }
 
-/// [`oracle`] on the request and answer that `arbitrary` makes of `data`.
+/// [`oracle()`] on the request and answer that `arbitrary` makes of `data`.
 #[cfg(feature = "arbitrary")]
 pub fn oracle_bytes(data: &[u8]) {
     use arbitrary::Arbitrary;

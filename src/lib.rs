@@ -2,9 +2,11 @@
 //! initialize endpoint, `POST /sandbox/close/{sandbox_id}/initialize`.
 //!
 //! The core is pure (no I/O, no async): [`model`] holds the contract's types,
-//! [`classify`] sorts any body into Valid, Invalid or Ambiguous, and [`generate`]
-//! makes realistic and edge-case bodies from a seed. [`cli`] is the thin shell
-//! the `leadfuzz` binary runs.
+//! [`classify`] sorts any body into Valid, Invalid or Ambiguous, [`generate`]
+//! makes realistic and edge-case bodies from a seed, and [`oracle`] judges an
+//! answer against its request. The shells do the I/O around it: `server` (the
+//! reference implementation), `conform` (the conformance fuzzer) and [`cli`],
+//! which the `leadfuzz` binary runs. [`fuzzing`] holds the fuzz targets' bodies.
 //!
 //! ```
 //! use leadfuzz::classify::{classify_bytes, Class};
@@ -21,8 +23,10 @@
 //!
 //! # Crate features
 //!
-//! * `server` (on): [`server`], the reference implementation behind
+//! * `server` (on): `server`, the reference implementation behind
 //!   `leadfuzz serve` (axum, tokio, rusqlite with bundled SQLite, utoipa).
+//! * `conform` (on, needs `server`): `conform`, behind `leadfuzz conform` and
+//!   `leadfuzz replay` (reqwest with rustls, indicatif, quick-junit).
 //! * `arbitrary` (off): `arbitrary::Arbitrary` for the model types, for the
 //!   fuzz targets in `fuzz/`.
 #![deny(missing_docs)]
