@@ -27,7 +27,10 @@ fn conform(c: &mut Criterion) {
     group.throughput(Throughput::Elements(CASES as u64));
     for jobs in [1, 4] {
         for dump in [DumpMode::Off, DumpMode::On] {
-            let name = format!("leadfuzz_conform_jobs_{jobs}_dump_{}", if dump == DumpMode::On { "on" } else { "off" });
+            let name = format!(
+                "leadfuzz_conform_jobs_{jobs}_dump_{}",
+                if dump == DumpMode::On { "on" } else { "off" }
+            );
             group.bench_function(name, |b| {
                 b.iter(|| {
                     let config = ConformConfig {

@@ -50,11 +50,8 @@ pub fn roundtrip(data: &CloseData) {
 pub fn oracle(request: &CloseData, status: u16, response: &[u8], truncated: bool) {
     let body = serde_json::to_value(request).expect("the model serializes");
     let verdict = classify(&body, false);
-    let expected = Expectation {
-        class: verdict.class,
-        records: verdict.records_created,
-        sandbox_id: "fuzz".into(),
-    };
+    let expected =
+        Expectation { class: verdict.class, records: verdict.records_created, sandbox_id: "fuzz".into() };
     let judged = oracle::judge(&expected, &Observed { status, body: response, truncated });
     if judged.findings.is_empty() && (200..300).contains(&status) {
         let answer: serde_json::Value = serde_json::from_slice(response).expect("a passing answer is JSON");
@@ -77,14 +74,16 @@ pub fn server_initialize(body: &[u8]) {
     use std::sync::OnceLock;
     use tower::ServiceExt;
 
-    static SERVER: OnceLock<(tokio::runtime::Runtime, AppState)> = OnceLock::new();
-    let (runtime, state) = SERVER.get_or_init(|| {
+    // One server for the whole run: building the router (and its OpenAPI
+    // document) per input would cost more than the request.
+    static SERVER: OnceLock<(tokio::runtime::Runtime, axum::Router)> = OnceLock::new();
+    let (runtime, router) = SERVER.get_or_init(|| {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
         let state = AppState::new(ServerConfig::default(), "http://fuzz").expect("an in-memory store");
-        (runtime, state)
+        (runtime, app(state))
     });
     let call = |request: Request<Body>| async {
-        let response = app(state.clone()).oneshot(request).await.expect("the router answers");
+        let response = router.clone().oneshot(request).await.expect("the router answers");
         let status = response.status().as_u16();
         let bytes = to_bytes(response.into_body(), usize::MAX).await.expect("a whole body");
         (status, serde_json::from_slice::<serde_json::Value>(&bytes).expect("every answer is JSON"))
@@ -102,7 +101,8 @@ pub fn server_initialize(body: &[u8]) {
         let (verdict, value) = read_body(body, false);
         let expected = serde_json::to_value(verdict.records_created).expect("counts serialize");
         assert_eq!(answer["records_created"], expected, "wrong counts for an accepted body");
-        let (status, dump) = call(Request::get("/sandbox/close/fuzz/dump").body(Body::empty()).expect("a request")).await;
+        let (status, dump) =
+            call(Request::get("/sandbox/close/fuzz/dump").body(Body::empty()).expect("a request")).await;
         assert_eq!(status, 200);
         let sent = value.unwrap_or_default();
         let judged = oracle::judge_dump(true, &sent, None, Some(&dump["data"]));

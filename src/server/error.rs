@@ -48,6 +48,12 @@ impl From<crate::Error> for AppError {
     }
 }
 
+impl From<rusqlite::Error> for AppError {
+    fn from(err: rusqlite::Error) -> Self {
+        crate::Error::from(err).into()
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let detail = |status: StatusCode, text: &str| {

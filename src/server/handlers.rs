@@ -153,10 +153,10 @@ pub async fn initialize(
         }
         let normalized = crate::classify::normalize(&value);
         let mut store = state.store();
-        if state.config().require_acquire && store.sandbox(&id).map_err(crate::Error::from)?.is_none() {
+        if state.config().require_acquire && store.sandbox(&id)?.is_none() {
             return Err(AppError::NotFound("Sandbox not found"));
         }
-        Ok(store.initialize(&id, &normalized).map_err(crate::Error::from)?)
+        Ok(store.initialize(&id, &normalized)?)
     })
     .await?;
     Ok(Json(InitializeResponse {
@@ -247,10 +247,12 @@ pub async fn acquire(
     let sandbox_id = id.clone();
     blocking(move || {
         let request = request;
-        Ok(state
-            .store()
-            .acquire(&id, request.tag.as_deref(), request.test_account_email.as_deref(), request.ttl_seconds)
-            .map_err(crate::Error::from)?)
+        Ok(state.store().acquire(
+            &id,
+            request.tag.as_deref(),
+            request.test_account_email.as_deref(),
+            request.ttl_seconds,
+        )?)
     })
     .await?;
     let response = AcquireResponse {
@@ -282,7 +284,7 @@ pub async fn get(
 ) -> Result<Json<SandboxInfo>, AppError> {
     let Path(id) = path?;
     let url = state.sandbox_url(&id);
-    let row = blocking(move || Ok(state.store().sandbox(&id).map_err(crate::Error::from)?)).await?;
+    let row = blocking(move || Ok(state.store().sandbox(&id)?)).await?;
     let row = row.ok_or(AppError::NotFound("Sandbox not found"))?;
     Ok(Json(SandboxInfo {
         sandbox_id: row.id,
@@ -312,7 +314,7 @@ pub async fn dump(
 ) -> Result<Json<Value>, AppError> {
     let Path(id) = path?;
     let sandbox_id = id.clone();
-    let data = blocking(move || Ok(state.store().dump(&id).map_err(crate::Error::from)?)).await?;
+    let data = blocking(move || Ok(state.store().dump(&id)?)).await?;
     let data = data.ok_or(AppError::NotFound("Sandbox not found"))?;
     Ok(Json(json!({
         "sandbox_id": sandbox_id,
@@ -333,7 +335,7 @@ async fn clear(
     let found = blocking(move || {
         let mut store = state.store();
         let found = if to == SandboxStatus::Idle { store.release(&id) } else { store.reset(&id) };
-        Ok(found.map_err(crate::Error::from)?)
+        Ok(found?)
     })
     .await?;
     if !found {
