@@ -6,19 +6,14 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use leadfuzz::conform::{ConformConfig, DumpMode, cases, run};
-use leadfuzz::server::{AppState, ServerConfig, serve};
+use leadfuzz::server::{LocalServer, ServerConfig};
 
 const CASES: usize = 100;
 
 fn conform(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    let url = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(ServerConfig::default(), &url).unwrap();
-        tokio::spawn(serve(listener, state, std::future::pending()));
-        url
-    });
+    let server = runtime.block_on(LocalServer::start(ServerConfig::default())).unwrap();
+    let url = server.url().to_string();
     let base = ConformConfig::default().base_date;
     let bodies: Vec<Option<Vec<u8>>> = (0..CASES).map(|i| cases::case(1, i, base, false).body).collect();
     let out = tempfile::tempdir().unwrap();

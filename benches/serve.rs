@@ -6,7 +6,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use leadfuzz::generate::{GenConfig, Generator, Profile};
-use leadfuzz::server::{AppState, ServerConfig, serve};
+use leadfuzz::server::{LocalServer, ServerConfig};
 
 fn body(count: usize) -> Vec<u8> {
     Generator::new(GenConfig { count, seed: 1, profile: Profile::Realistic, ..GenConfig::default() })
@@ -16,13 +16,8 @@ fn body(count: usize) -> Vec<u8> {
 
 fn initialize(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    let url = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(ServerConfig::default(), &url).unwrap();
-        tokio::spawn(serve(listener, state, std::future::pending()));
-        url
-    });
+    let server = runtime.block_on(LocalServer::start(ServerConfig::default())).unwrap();
+    let url = server.url().to_string();
     let client = reqwest::Client::new();
     let post = |sandbox: String, body: Vec<u8>| {
         let request = client

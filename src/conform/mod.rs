@@ -14,7 +14,7 @@ pub mod shrink;
 
 use crate::classify::{Class, read_body};
 use crate::oracle::{self, Check, Expectation, Finding, Observed, Verdict};
-use crate::server::{AppState, ServerConfig};
+use crate::server::{LocalServer, ServerConfig};
 use artifact::Artifact;
 use chrono::NaiveDate;
 use client::Client;
@@ -354,37 +354,6 @@ async fn job(shared: Arc<Shared>, sandbox: String, events: mpsc::UnboundedSender
     }
 }
 
-/// The built-in reference server, started on a free port for a self-test.
-struct BuiltIn {
-    url: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl BuiltIn {
-    async fn start(strict: bool) -> Result<Self, ConformError> {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| ConformError::Server(e.to_string()))?;
-        let url =
-            format!("http://{}", listener.local_addr().map_err(|e| ConformError::Server(e.to_string()))?);
-        let config = ServerConfig { strict, ..ServerConfig::default() };
-        let state = AppState::new(config, &url).map_err(|e| ConformError::Server(e.to_string()))?;
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(crate::server::serve(listener, state, async {
-            let _ = stopped.await;
-        }));
-        Ok(BuiltIn { url, stop: Some(stop) })
-    }
-}
-
-impl Drop for BuiltIn {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
 /// Runs a conformance run, sending every event to `events`, until done or
 /// until `stop` turns true. Acquired sandboxes are released in both cases.
 pub async fn run(
@@ -399,10 +368,14 @@ pub async fn run(
     }
     let built_in = match &config.target {
         Some(_) => None,
-        None => Some(BuiltIn::start(config.strict).await?),
+        None => Some(
+            LocalServer::start(ServerConfig { strict: config.strict, ..ServerConfig::default() })
+                .await
+                .map_err(|e| ConformError::Server(e.to_string()))?,
+        ),
     };
     let target =
-        config.target.clone().or_else(|| built_in.as_ref().map(|b| b.url.clone())).unwrap_or_default();
+        config.target.clone().or_else(|| built_in.as_ref().map(|b| b.url().to_string())).unwrap_or_default();
     let client = Client::new(&target, config.token.clone(), config.timeout, config.rate)
         .map_err(ConformError::Usage)?;
     client

@@ -196,6 +196,40 @@ pub async fn serve(
     axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
 }
 
+/// A reference server on a free loopback port inside this process, for
+/// self-tests and benchmarks; it stops when dropped.
+pub struct LocalServer {
+    url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl LocalServer {
+    /// Binds `127.0.0.1:0` and serves `config` there on the current runtime.
+    pub async fn start(config: ServerConfig) -> crate::Result<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let state = AppState::new(config, &url)?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        Ok(LocalServer { url, stop: Some(stop) })
+    }
+
+    /// Its base URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for LocalServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
 /// Completes on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let interrupt = async {
