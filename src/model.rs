@@ -180,6 +180,14 @@ pub struct RecordsCreated {
     pub tasks: u64,
 }
 
+/// `leads 1, contacts 0, opportunities 0, tasks 0`, for messages.
+impl std::fmt::Display for RecordsCreated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let RecordsCreated { leads, contacts, opportunities, tasks } = self;
+        write!(f, "leads {leads}, contacts {contacts}, opportunities {opportunities}, tasks {tasks}")
+    }
+}
+
 impl RecordsCreated {
     /// All records together, as the response message names them.
     pub fn total(&self) -> u64 {

@@ -174,7 +174,7 @@ pub fn judge(expected: &Expectation, observed: &Observed) -> Verdict {
                 verdict.check(
                     Check::RecordsCreated,
                     expect(records == want, || {
-                        format!("records_created {records:?}, the request has {want:?}")
+                        format!("records_created says {records}; the request has {want}")
                     }),
                 );
             }

@@ -129,8 +129,11 @@ struct Shared {
     client: Client,
     target: String,
     dump: Mutex<DumpState>,
-    /// Distinct failures already saved: check and kind of case.
+    /// Failures already shrunk: check and kind of case.
     saved: Mutex<HashSet<String>>,
+    /// Minimal bodies already saved, with their check: different kinds of
+    /// case often shrink to the same body, which is one failure, saved once.
+    minimal: Mutex<HashSet<(Check, Option<String>)>>,
     cases: Vec<usize>,
     cursor: AtomicUsize,
     stop: watch::Receiver<bool>,
@@ -274,6 +277,9 @@ impl Shared {
             // No body, malformed JSON or lone surrogates: saved as they are.
             _ => (original.as_deref().map(|b| String::from_utf8_lossy(b).into_owned()), attempt, 0),
         };
+        if !self.minimal.lock().unwrap_or_else(|p| p.into_inner()).insert((finding.check, body.clone())) {
+            return None;
+        }
         let message = last
             .verdict
             .findings
@@ -434,6 +440,7 @@ pub async fn run(
         target: target.clone(),
         dump: Mutex::new(dump),
         saved: Mutex::new(HashSet::new()),
+        minimal: Mutex::new(HashSet::new()),
         cases: case_list,
         cursor: AtomicUsize::new(0),
         stop: stop.clone(),
@@ -487,6 +494,7 @@ pub async fn replay(
         client,
         target: target.into(),
         saved: Mutex::new(HashSet::new()),
+        minimal: Mutex::new(HashSet::new()),
         cases: Vec::new(),
         cursor: AtomicUsize::new(0),
         stop,

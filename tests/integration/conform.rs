@@ -200,6 +200,8 @@ fn conform(url: &str, out: &Path, args: &[&str]) -> (i32, Vec<Artifact>) {
         })
         .unwrap_or_default();
     saved.sort_by_key(|a| a.case);
+    let distinct: std::collections::HashSet<_> = saved.iter().map(|a| (a.check, a.body.clone())).collect();
+    assert_eq!(distinct.len(), saved.len(), "one failure saved twice: {saved:?}");
     let code = output.status.code().unwrap_or(-1);
     assert!(code == 0 || code == 1, "exit {code}: {}", String::from_utf8_lossy(&output.stderr));
     (code, saved)
