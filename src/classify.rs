@@ -125,7 +125,16 @@ impl Classification {
             self.reasons.iter().filter(|r| r.severity == Severity::Invalid).map(Reason::error_item).collect();
         ValidationErrorBody { detail }
     }
+
+    /// Whether the body held a lone surrogate escape: its JSON was read with
+    /// the escape patched, so it cannot be compared or re-sent as parsed.
+    pub fn has_lone_surrogate(&self) -> bool {
+        self.reasons.iter().any(|r| r.kind == LONE_SURROGATE)
+    }
 }
+
+/// The `kind` of the finding for a lone UTF-16 surrogate escape.
+pub const LONE_SURROGATE: &str = "lone_surrogate";
 
 /// Classifies a raw request body, as the published server reads it: no bytes
 /// at all means "no data"; anything else must be JSON.
@@ -149,7 +158,7 @@ pub fn read_body(body: &[u8], strict: bool) -> (Classification, Option<Value>) {
             if let Some(offset) = first_lone {
                 let reason = Reason {
                     severity: Severity::Ambiguous,
-                    kind: "lone_surrogate",
+                    kind: LONE_SURROGATE,
                     loc: vec![],
                     msg: "string holds a lone UTF-16 surrogate escape".into(),
                     input: Value::Null,

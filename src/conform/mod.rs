@@ -168,7 +168,7 @@ impl Shared {
             records: verdict_of_body.records_created,
             sandbox_id: sandbox.to_string(),
         };
-        let comparable = !verdict_of_body.reasons.iter().any(|r| r.kind == "lone_surrogate");
+        let comparable = !verdict_of_body.has_lone_surrogate();
         let checking = with_dump && self.dump_state() == DumpState::On;
         if checking && known.is_none() {
             *known = self.client.dump(sandbox).await.ok();

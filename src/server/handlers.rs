@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 const DEFAULT_DATA: &[u8] = include_bytes!("../../tests/integration/data/official-example.json");
 
 /// Ambiguous findings this server cannot store, so it rejects them whole.
-const UNSTORABLE: [&str; 2] = ["lone_surrogate", "int_overflow"];
+const UNSTORABLE: [&str; 2] = [crate::classify::LONE_SURROGATE, "int_overflow"];
 
 /// Ambiguous findings that `--strict` rejects: the lax forms.
 const LAX: [&str; 2] = ["coerced_int", "coerced_bool"];
